@@ -1,0 +1,56 @@
+# Everything a newcomer needs: `make run` serves the demo, `make test` runs the whole suite.
+# Both create .venv and install the pinned dependencies when they are missing or have changed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format assets lock migrate seed clean-venv help
+
+help:
+	@echo "make run     - set up, migrate, load demo data and serve on http://127.0.0.1:8000"
+	@echo "make test    - set up and run the whole test suite (SQLite here; PostgreSQL when DATABASE_URL is set)"
+	@echo "make lint    - ruff check and ruff format --check"
+	@echo "make assets  - rebuild the GOV.UK Frontend CSS/JS in static/ from frontend/ (needs npm)"
+	@echo "make lock    - re-pin requirements/*.txt from requirements/*.in"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python requirements/dev.txt requirements/base.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	@touch $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+assets:
+	cd frontend && npm ci && npm run build
+
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --output-file requirements/base.txt requirements/base.in
+	$(BIN)/pip-compile --quiet --strip-extras --output-file requirements/dev.txt requirements/dev.in
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import AuditedAdminMixin
+
+from .models import Organisation, RoleAssignment, User
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "kind", "ons_code"]
+    list_filter = ["kind"]
+    search_fields = ["name", "ons_code"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(User)
+class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
+    """People: no passwords are set here (people reset their own); superuser status is not offered."""
+
+    list_display = ["email", "full_name", "organisation", "is_active", "last_login"]
+    list_filter = ["organisation__kind", "is_active", "organisation"]
+    search_fields = ["email", "full_name"]
+    fields = ["email", "full_name", "organisation", "is_active", "last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined"]
+    inlines = [RoleAssignmentInline]

@@ -1,0 +1,72 @@
+"""The support admin: every change recorded in the audit log; the log itself read-only."""
+
+from django.contrib import admin
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION
+
+from .audit import audit_record
+from .models import AuditAction, AuditEvent, Document, Notification
+
+ADMIN_ACTIONS = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
+
+
+class AuditedAdminMixin:
+    """Writes an audit event for every add, change and delete made through the admin."""
+
+    def _audit(self, request, obj, flag: int, message="") -> None:
+        audit_record(
+            action=AuditAction.ADMIN_CHANGE,
+            actor=request.user,
+            target=obj,
+            detail={"admin": ADMIN_ACTIONS[flag], "message": str(message)[:1000]},
+        )
+
+    def log_addition(self, request, obj, message):
+        self._audit(request, obj, ADDITION, message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._audit(request, obj, CHANGE, message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            self._audit(request, obj, DELETION)
+        return super().log_deletions(request, queryset)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Visible to support staff, changeable by nobody."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["sequence", "occurred_at", "actor_label", "action", "target_type", "target_label", "ip_address"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["actor_label", "target_label", "target_id"]
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    """Metadata only: files are downloaded through the service's checked view, never from the admin."""
+
+    list_display = ["title", "organisation", "safe_name", "size", "uploaded_by", "uploaded_at", "removed_at"]
+    list_filter = ["organisation"]
+    exclude = ["file"]
+    search_fields = ["title", "safe_name", "sha256"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "recipient", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    search_fields = ["subject", "recipient__email"]

@@ -1,0 +1,22 @@
+"""Error pages in the service's own layout. The 500 page renders with no database access."""
+
+from django.shortcuts import render
+from django.template import loader
+from django.http import HttpResponseServerError
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors: the database may be the thing that failed.
+    return HttpResponseServerError(loader.get_template("500.html").render({"service_name": "SEND Commissioning"}))

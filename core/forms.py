@@ -1,0 +1,66 @@
+"""One base for every form: GOV.UK layout through crispy-forms-gds, errors in the page's error summary."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Layout, Submit
+from django import forms
+from django.template.defaultfilters import filesizeformat
+
+
+class GovFormMixin:
+    """Gives a form a crispy-forms-gds helper: every field in order, then one submit button.
+
+    Pages render `{% error_summary form %}` above the heading and `{% crispy form %}` below it.
+    Numbers use text inputs with `inputmode` (GOV.UK advises against type="number").
+    """
+
+    submit_label = "Continue"
+    submit_name = "submit"
+    label_size = ""
+
+    def __init__(self, *args, submit_label: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if submit_label:
+            self.submit_label = submit_label
+        self.helper = FormHelper()
+        self.helper.form_tag = True
+        self.helper.form_method = "post"
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.label_size = self.label_size
+        self.helper.layout = Layout(*self.layout_fields(), Submit(self.submit_name, self.submit_label))
+
+    def layout_fields(self) -> list:
+        return list(self.fields)
+
+
+class GovForm(GovFormMixin, forms.Form):
+    pass
+
+
+class GovModelForm(GovFormMixin, forms.ModelForm):
+    pass
+
+
+class DocumentUploadForm(GovForm):
+    submit_label = "Upload document"
+
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="For example, 'Employer's liability insurance certificate 2026'",
+        error_messages={"required": "Enter a title for the document"},
+    )
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="PDF, DOCX, XLSX, ODT, ODS, CSV, PNG or JPEG, smaller than {limit}",
+        error_messages={"required": "Select a file", "empty": "The selected file is empty"},
+    )
+
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.fields["file"].help_text.format(limit=filesizeformat(max_bytes))
+
+
+class ConfirmForm(GovForm):
+    """A yes-only confirmation: the page says what will happen, the button does it."""
+
+    submit_label = "Confirm"

@@ -1,0 +1,109 @@
+"""What each role sees of the four stages on the home page.
+
+Held as data: for each role, per stage, what the person does there and what the page says while there
+is nothing yet. Later stages replace the empty text with their own counts and links.
+"""
+
+from dataclasses import dataclass, field
+
+from accounts.models import Role
+
+STAGES = [
+    ("understand", "Understand"),
+    ("plan", "Plan"),
+    ("do", "Do"),
+    ("review", "Review"),
+]
+
+# role -> stage -> (what you do here, what shows while there is nothing)
+ROLE_STAGES: dict[str, dict[str, tuple[str, str]]] = {
+    Role.COMMISSIONER: {
+        "understand": (
+            "Needs data, trends, benchmarks, projections and gaps in commissioned capacity.",
+            "No needs data has been imported yet.",
+        ),
+        "plan": (
+            "Commissioning intentions, business cases and service specifications.",
+            "There are no commissioning intentions or business cases yet.",
+        ),
+        "do": (
+            "Tenders, the Flexible Purchasing System, referrals and placements.",
+            "There are no tenders or referrals yet.",
+        ),
+        "review": (
+            "Contracts, performance, quality assurance visits and decommissioning.",
+            "There are no contracts yet.",
+        ),
+    },
+    Role.LEAD_COMMISSIONER: {
+        "do": (
+            "Admission rounds and membership of the Flexible Purchasing System.",
+            "No admission round is open.",
+        ),
+        "review": ("Annual checks of providers on the Flexible Purchasing System.", "No annual checks are due."),
+    },
+    Role.EVALUATOR: {
+        "do": ("Tenders whose evaluation panel you sit on.", "You are not on any evaluation panel yet."),
+    },
+    Role.FINANCE_APPROVER: {
+        "plan": ("Business cases waiting for the finance decision.", "No business cases are waiting for you."),
+    },
+    Role.LEGAL_APPROVER: {
+        "plan": ("Business cases waiting for the legal decision.", "No business cases are waiting for you."),
+    },
+    Role.FORUM_MEMBER: {
+        "understand": ("What the council knows about local needs.", "No needs profile has been published yet."),
+        "plan": (
+            "Draft service specifications open for your forum's comments.",
+            "No consultations are open for your forum.",
+        ),
+        "do": (
+            "How services are bought stays with the council; what changed because of your comments shows here.",
+            "Nothing has been bought from a specification you commented on yet.",
+        ),
+        "review": ("'You said, we did' reports on finished consultations.", "No reports have been published yet."),
+    },
+    Role.PROVIDER_USER: {
+        "understand": ("Your organisation's profile and compliance documents.", "Your compliance pack is empty."),
+        "plan": ("Market engagement on services being planned.", "No market engagement is open."),
+        "do": ("Published tenders, your bids and placement referrals.", "No tenders are open and no referrals have been sent to you."),
+        "review": (
+            "Your contracts, performance returns, quality assurance reports and improvement actions.",
+            "You have no contracts yet.",
+        ),
+    },
+    Role.STAFF_ADMIN: {
+        "understand": ("Support for councils' needs data imports.", "No imports need attention."),
+        "plan": ("Support for business cases and consultations.", "Nothing needs attention."),
+        "do": ("Support for tenders and the purchasing system. Sealed bids stay sealed.", "Nothing needs attention."),
+        "review": ("Support for contracts, visits and scheduled checks.", "Nothing needs attention."),
+    },
+}
+
+ROLE_ORDER = list(ROLE_STAGES)
+
+
+@dataclass
+class StageCard:
+    key: str
+    title: str
+    duties: list[str] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)
+
+
+def home_stages_for(user) -> list[StageCard]:
+    """The four stage cards for a person, combining every role they hold (in a fixed order)."""
+    roles = [role for role in ROLE_ORDER if role in user.roles]
+    cards = []
+    for key, title in STAGES:
+        card = StageCard(key=key, title=title)
+        for role in roles:
+            duty, empty = ROLE_STAGES[role].get(key, ("", ""))
+            if duty and duty not in card.duties:
+                card.duties.append(duty)
+            if empty and empty not in card.empty:
+                card.empty.append(empty)
+        if not card.duties:
+            card.empty = ["Nothing for your role at this stage."]
+        cards.append(card)
+    return cards
