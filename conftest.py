@@ -12,7 +12,10 @@ PASSWORD = "correct-horse-battery-staple"
 def northshire(db):
     """A council: the demo authority and lead of the Flexible Purchasing System."""
     return organisation_create(
-        name="Northshire Council", slug="northshire", kind=OrganisationKind.LOCAL_AUTHORITY, ons_code="E06000998"
+        name="Northshire Council",
+        slug="northshire",
+        kind=OrganisationKind.LOCAL_AUTHORITY,
+        ons_code="E06000998",
     )
 
 
@@ -20,7 +23,10 @@ def northshire(db):
 def southvale(db):
     """Another council: a member of the same purchasing system, never sees Northshire's children."""
     return organisation_create(
-        name="Southvale Council", slug="southvale", kind=OrganisationKind.LOCAL_AUTHORITY, ons_code="E06000999"
+        name="Southvale Council",
+        slug="southvale",
+        kind=OrganisationKind.LOCAL_AUTHORITY,
+        ons_code="E06000999",
     )
 
 
@@ -38,7 +44,9 @@ def oakfield(db):
 
 @pytest.fixture
 def riverside(db):
-    return organisation_create(name="Riverside Learning Trust", slug="riverside", kind=OrganisationKind.PROVIDER)
+    return organisation_create(
+        name="Riverside Learning Trust", slug="riverside", kind=OrganisationKind.PROVIDER
+    )
 
 
 @pytest.fixture
@@ -47,7 +55,9 @@ def operator(db):
 
 
 def _person(email, name, organisation, *roles):
-    return user_create(email=email, full_name=name, organisation=organisation, roles=list(roles), password=PASSWORD)
+    return user_create(
+        email=email, full_name=name, organisation=organisation, roles=list(roles), password=PASSWORD
+    )
 
 
 @pytest.fixture
@@ -59,12 +69,14 @@ def commissioner_northshire(northshire):
 @pytest.fixture
 def lead_northshire(northshire):
     """A commissioner who also runs the purchasing system's admission rounds and annual checks."""
-    return _person("lead@northshire.test", "Tom Adeyemi", northshire, Role.COMMISSIONER, Role.LEAD_COMMISSIONER)
+    return _person(
+        "lead@northshire.test", "Tom Adeyemi", northshire, Role.COMMISSIONER, Role.LEAD_COMMISSIONER
+    )
 
 
 @pytest.fixture
 def evaluator_northshire(northshire):
-    """Scores submissions of tenders whose panel they sit on, after the deadline and a conflict declaration."""
+    """Scores submissions for tenders on whose panel they sit, after the deadline and a conflict check."""
     return _person("evaluator@northshire.test", "Grace Kowalski", northshire, Role.EVALUATOR)
 
 

@@ -8,7 +8,9 @@ from .models import Role
 def has_role(*roles: str):
     @rules.predicate(name=f"has_role({', '.join(roles)})")
     def predicate(user) -> bool:
-        return bool(user.is_authenticated and user.is_active and user.organisation_id and user.has_role(*roles))
+        return bool(
+            user.is_authenticated and user.is_active and user.organisation_id and user.has_role(*roles)
+        )
 
     return predicate
 

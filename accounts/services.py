@@ -18,7 +18,7 @@ def organisation_create(*, name: str, slug: str, kind: str, ons_code: str = "", 
 
 
 def user_roles_validate(*, organisation: Organisation, roles: list[str]) -> None:
-    """A role must fit the kind of organisation: no forum member in a council, no commissioner at a provider."""
+    """A role must fit the organisation: no forum member in a council, no commissioner at a provider."""
     allowed = ROLES_BY_KIND.get(organisation.kind, frozenset())
     wrong = sorted(set(roles) - allowed)
     if wrong:
@@ -64,7 +64,10 @@ def user_set_roles(*, user: User, roles: list[str], actor) -> User:
         User.objects.filter(pk=user.pk).update(is_staff=Role.STAFF_ADMIN in roles)
         _sync_support_group(user, roles)
         audit_record(
-            action=AuditAction.UPDATE, actor=actor, target=user, detail={"roles": {"from": before, "to": sorted(roles)}}
+            action=AuditAction.UPDATE,
+            actor=actor,
+            target=user,
+            detail={"roles": {"from": before, "to": sorted(roles)}},
         )
     user.refresh_from_db()
     user.__dict__.pop("roles", None)

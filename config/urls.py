@@ -1,23 +1,5 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.urls import include, path, reverse
-
-admin.site.site_header = "SEND Commissioning support"
-admin.site.site_title = "SEND Commissioning support"
-admin.site.index_title = "Support"
-
-
-@login_not_required
-def support_admin_login(request, extra_context=None):
-    """The support admin signs in through the service's own sign-in page (one page, one lockout)."""
-    if request.user.is_authenticated:
-        raise PermissionDenied  # signed in, but not support staff
-    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
-
-
-admin.site.login = support_admin_login
+from django.urls import include, path
 
 urlpatterns = [
     path("", include("dashboard.urls")),

@@ -49,7 +49,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["sequence", "occurred_at", "actor_label", "action", "target_type", "target_label", "ip_address"]
+    list_display = [
+        "sequence",
+        "occurred_at",
+        "actor_label",
+        "action",
+        "target_type",
+        "target_label",
+        "ip_address",
+    ]
     list_filter = ["action", "target_type"]
     search_fields = ["actor_label", "target_label", "target_id"]
     date_hierarchy = "occurred_at"

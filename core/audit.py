@@ -99,7 +99,9 @@ def audit_verify(*, batch_size: int = 2000) -> Iterator[BrokenLink]:
         expected_sequence = event.sequence + 1
     head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and head.sequence != expected_sequence - 1:
-        yield BrokenLink(expected_sequence, f"the log ends at #{expected_sequence - 1} but the head says #{head.sequence}")
+        yield BrokenLink(
+            expected_sequence, f"the log ends at #{expected_sequence - 1} but the head says #{head.sequence}"
+        )
 
 
 def audit_events_for(obj: models.Model):

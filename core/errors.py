@@ -1,8 +1,8 @@
 """Error pages in the service's own layout. The 500 page renders with no database access."""
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.http import HttpResponseServerError
 
 
 def bad_request(request, exception=None):
@@ -19,4 +19,6 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors: the database may be the thing that failed.
-    return HttpResponseServerError(loader.get_template("500.html").render({"service_name": "SEND Commissioning"}))
+    return HttpResponseServerError(
+        loader.get_template("500.html").render({"service_name": "SEND Commissioning"})
+    )

@@ -17,10 +17,10 @@ def database_status() -> tuple[bool, str]:
 def broker_status() -> tuple[bool, str]:
     if not settings.REDIS_URL:
         return True, "in-process (tasks run eagerly)"
-    from config.celery import app
+    from kombu import Connection
 
     try:
-        with app.connection_for_write() as conn:
+        with Connection(settings.REDIS_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # a broker that does not answer is down, whatever the error
         return False, f"unreachable: {type(exc).__name__}"

@@ -158,7 +158,9 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"),
             models.Index(
-                fields=["created_at"], condition=models.Q(emailed_at__isnull=True), name="notification_unsent_idx"
+                fields=["created_at"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notification_unsent_idx",
             ),
         ]
 

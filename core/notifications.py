@@ -87,4 +87,6 @@ def notification_mark_read(*, notification: Notification) -> None:
 
 
 def notifications_mark_all_read(*, recipient) -> int:
-    return Notification.objects.filter(recipient=recipient, read_at__isnull=True).update(read_at=timezone.now())
+    return Notification.objects.filter(recipient=recipient, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -76,4 +76,6 @@ class PdfView(RequiresPermission, View):
 
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
-        return pdf_response(render_pdf(self.template_name, context, request=request), filename=self.get_filename(context))
+        return pdf_response(
+            render_pdf(self.template_name, context, request=request), filename=self.get_filename(context)
+        )

@@ -9,9 +9,9 @@ def documents_for_user(user):
     """Documents a person may see in their organisation's library: their own organisation's, not removed."""
     if not user.is_authenticated or not user.organisation_id:
         return Document.objects.none()
-    return Document.objects.filter(organisation_id=user.organisation_id, removed_at__isnull=True).select_related(
-        "uploaded_by"
-    )
+    return Document.objects.filter(
+        organisation_id=user.organisation_id, removed_at__isnull=True
+    ).select_related("uploaded_by")
 
 
 def get_document_for_user_or_404(user, uuid) -> Document:

@@ -26,7 +26,11 @@ def record_logout(sender, request, user, **kwargs):
     if user is not None:
         reason = "timeout" if request is not None and request.POST.get("timeout") == "1" else "signed out"
         audit_record(
-            action=AuditAction.LOGOUT, actor=user, target=user, detail={"reason": reason}, ip_address=_ip(request)
+            action=AuditAction.LOGOUT,
+            actor=user,
+            target=user,
+            detail={"reason": reason},
+            ip_address=_ip(request),
         )
 
 

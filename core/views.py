@@ -5,8 +5,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -40,7 +41,7 @@ def document_list(request):
     form = DocumentUploadForm(max_bytes=settings.DOCUMENT_MAX_BYTES)
     if request.method == "POST":
         if not request.user.has_perm("core.upload_document"):
-            return render(request, "403.html", status=403)
+            raise PermissionDenied
         form = DocumentUploadForm(request.POST, request.FILES, max_bytes=settings.DOCUMENT_MAX_BYTES)
         if form.is_valid():
             try:
@@ -61,9 +62,11 @@ def document_list(request):
 
 
 @require_GET
-@requires("core.download_document")
+@requires("core.view_documents")
 def document_download(request, uuid):
     document = get_document_for_user_or_404(request.user, uuid)
+    if not request.user.has_perm("core.download_document", document):
+        raise Http404
     return document_response(document=document, user=request.user)
 
 
@@ -72,8 +75,8 @@ def document_download(request, uuid):
 def document_remove_confirm(request, uuid):
     document = get_document_for_user_or_404(request.user, uuid)
     if not request.user.has_perm("core.remove_document", document):
-        return render(request, "403.html", status=403)
-    form = ConfirmForm(request.POST or None, submit_label="Remove document")
+        raise Http404
+    form = ConfirmForm(request.POST if request.method == "POST" else None, submit_label="Remove document")
     if request.method == "POST" and form.is_valid():
         document_remove(document=document, removed_by=request.user)
         messages.success(request, f"‘{document.title}’ has been removed.")
@@ -143,4 +146,3 @@ def healthz(request):
 def accessibility_statement(request):
     """Public: the accessibility statement every public sector website must publish."""
     return render(request, "core/accessibility.html")
-

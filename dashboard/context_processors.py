@@ -11,10 +11,11 @@ def layout(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
+    unread = unread_notification_count(user)
     context.update(
         {
-            "navigation": navigation_for(user, request.path),
-            "unread_notifications": unread_notification_count(user),
+            "navigation": navigation_for(user, request.path, unread=unread),
+            "unread_notifications": unread,
             "session_timeout": settings.SESSION_COOKIE_AGE,
             "session_warning": settings.SESSION_WARNING_SECONDS,
             "support_admin": user.is_staff,

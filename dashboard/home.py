@@ -40,33 +40,51 @@ ROLE_STAGES: dict[str, dict[str, tuple[str, str]]] = {
             "Admission rounds and membership of the Flexible Purchasing System.",
             "No admission round is open.",
         ),
-        "review": ("Annual checks of providers on the Flexible Purchasing System.", "No annual checks are due."),
+        "review": (
+            "Annual checks of providers on the Flexible Purchasing System.",
+            "No annual checks are due.",
+        ),
     },
     Role.EVALUATOR: {
         "do": ("Tenders whose evaluation panel you sit on.", "You are not on any evaluation panel yet."),
     },
     Role.FINANCE_APPROVER: {
-        "plan": ("Business cases waiting for the finance decision.", "No business cases are waiting for you."),
+        "plan": (
+            "Business cases waiting for the finance decision.",
+            "No business cases are waiting for you.",
+        ),
     },
     Role.LEGAL_APPROVER: {
         "plan": ("Business cases waiting for the legal decision.", "No business cases are waiting for you."),
     },
     Role.FORUM_MEMBER: {
-        "understand": ("What the council knows about local needs.", "No needs profile has been published yet."),
+        "understand": (
+            "What the council knows about local needs.",
+            "No needs profile has been published yet.",
+        ),
         "plan": (
             "Draft service specifications open for your forum's comments.",
             "No consultations are open for your forum.",
         ),
         "do": (
-            "How services are bought stays with the council; what changed because of your comments shows here.",
+            "How services are bought stays with the council; what your comments changed shows here.",
             "Nothing has been bought from a specification you commented on yet.",
         ),
-        "review": ("'You said, we did' reports on finished consultations.", "No reports have been published yet."),
+        "review": (
+            "'You said, we did' reports on finished consultations.",
+            "No reports have been published yet.",
+        ),
     },
     Role.PROVIDER_USER: {
-        "understand": ("Your organisation's profile and compliance documents.", "Your compliance pack is empty."),
+        "understand": (
+            "Your organisation's profile and compliance documents.",
+            "Your compliance pack is empty.",
+        ),
         "plan": ("Market engagement on services being planned.", "No market engagement is open."),
-        "do": ("Published tenders, your bids and placement referrals.", "No tenders are open and no referrals have been sent to you."),
+        "do": (
+            "Published tenders, your bids and placement referrals.",
+            "No tenders are open and no referrals have been sent to you.",
+        ),
         "review": (
             "Your contracts, performance returns, quality assurance reports and improvement actions.",
             "You have no contracts yet.",
@@ -75,7 +93,10 @@ ROLE_STAGES: dict[str, dict[str, tuple[str, str]]] = {
     Role.STAFF_ADMIN: {
         "understand": ("Support for councils' needs data imports.", "No imports need attention."),
         "plan": ("Support for business cases and consultations.", "Nothing needs attention."),
-        "do": ("Support for tenders and the purchasing system. Sealed bids stay sealed.", "Nothing needs attention."),
+        "do": (
+            "Support for tenders and the purchasing system. Sealed bids stay sealed.",
+            "Nothing needs attention.",
+        ),
         "review": ("Support for contracts, visits and scheduled checks.", "Nothing needs attention."),
     },
 }

@@ -20,12 +20,16 @@ NAVIGATION = [
 ]
 
 
-def navigation_for(user, current_path: str) -> list[dict]:
+def navigation_for(user, current_path: str, *, unread: int = 0) -> list[dict]:
+    """The links a person may follow, the current one marked; the notifications link shows unread ones."""
     items = []
     for item in NAVIGATION:
         if not user.has_perm(item.permission):
             continue
         url = reverse(item.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
+        label = item.label
+        if item.url_name == "core:notification_list" and unread:
+            label = f"{label} ({unread} unread)"
+        items.append({"label": label, "url": url, "active": active})
     return items

@@ -94,5 +94,7 @@ def assert_object_access(
                 f"{missing.status_code}, both expected 404"
             )
         elif not same_page(other.content, missing.content):
-            failures.append(f"{case.persona}: another organisation's object can be told apart from a missing one")
+            failures.append(
+                f"{case.persona}: another organisation's object can be told apart from a missing one"
+            )
     assert not failures, "\n".join(failures)

@@ -40,7 +40,9 @@ def test_signed_out_visitors_are_sent_to_sign_in(route):
         assert response.status_code in (200, 503)
     else:
         assert response.status_code == 302, f"{route.url} answered {response.status_code}"
-        assert response["Location"].startswith(settings.LOGIN_URL.replace("accounts:login", "/accounts/login/"))
+        assert response["Location"].startswith(
+            settings.LOGIN_URL.replace("accounts:login", "/accounts/login/")
+        )
 
 
 @pytest.mark.django_db

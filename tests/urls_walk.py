@@ -5,7 +5,13 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-EXAMPLE_VALUES = {"int": "999999", "uuid": str(uuid.UUID(int=0)), "slug": "example", "str": "example", "path": "x"}
+EXAMPLE_VALUES = {
+    "int": "999999",
+    "uuid": str(uuid.UUID(int=0)),
+    "slug": "example",
+    "str": "example",
+    "path": "x",
+}
 
 
 @dataclass(frozen=True)
@@ -19,7 +25,11 @@ class Route:
 def _walk(patterns, prefix: str = "", namespace: str = ""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (pattern.namespace or namespace)
+            inner = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
+            )
             yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
         elif isinstance(pattern, URLPattern):
             yield pattern, prefix + str(pattern.pattern), namespace
@@ -29,7 +39,9 @@ def _example_url(route: str, converters: dict) -> str:
     url = route
     for name, converter in converters.items():
         kind = type(converter).__name__.removesuffix("Converter").lower()
-        url = url.replace(f"<{kind}:{name}>", EXAMPLE_VALUES.get(kind, "example")).replace(f"<{name}>", "example")
+        url = url.replace(f"<{kind}:{name}>", EXAMPLE_VALUES.get(kind, "example")).replace(
+            f"<{name}>", "example"
+        )
     return "/" + url.lstrip("^").rstrip("$").replace("\\Z", "")
 
 
@@ -39,5 +51,12 @@ def all_routes() -> list[Route]:
         converters = getattr(pattern.pattern, "converters", {})
         full_converters = dict(converters)
         name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (pattern.name or route)
-        routes.append(Route(name=name, url=_example_url(route, full_converters), callback=pattern.callback, namespace=namespace))
+        routes.append(
+            Route(
+                name=name,
+                url=_example_url(route, full_converters),
+                callback=pattern.callback,
+                namespace=namespace,
+            )
+        )
     return routes

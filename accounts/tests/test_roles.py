@@ -45,13 +45,21 @@ def test_staff_admins_use_the_support_admin_but_are_never_superusers(staff_admin
     assert not staff_admin.has_perm("core.download_document", None)
 
 
-def test_changing_roles_is_audited_and_takes_the_support_admin_away(staff_admin, operator, commissioner_northshire):
+def test_changing_roles_is_audited_and_takes_the_support_admin_away(
+    staff_admin, operator, commissioner_northshire
+):
     user_set_roles(user=commissioner_northshire, roles=[Role.COMMISSIONER, Role.EVALUATOR], actor=staff_admin)
     assert commissioner_northshire.roles == {Role.COMMISSIONER, Role.EVALUATOR}
-    event = AuditEvent.objects.filter(action=AuditAction.UPDATE, target_id=str(commissioner_northshire.pk)).get()
+    event = AuditEvent.objects.filter(
+        action=AuditAction.UPDATE, target_id=str(commissioner_northshire.pk)
+    ).get()
     assert event.detail["roles"] == {"from": ["commissioner"], "to": ["commissioner", "evaluator"]}
     other_admin = user_create(
-        email="second@operator.test", full_name="Second", organisation=operator, roles=[Role.STAFF_ADMIN], password=None
+        email="second@operator.test",
+        full_name="Second",
+        organisation=operator,
+        roles=[Role.STAFF_ADMIN],
+        password=None,
     )
     user_set_roles(user=other_admin, roles=[], actor=staff_admin)
     assert not other_admin.is_staff

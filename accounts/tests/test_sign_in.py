@@ -54,13 +54,17 @@ def test_six_wrong_passwords_lock_the_account_with_a_clear_message(client, commi
     right = sign_in(client, commissioner_northshire.email, PASSWORD)
     assert right.status_code == 429
     assert "_auth_user_id" not in client.session
-    assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT, actor_label=commissioner_northshire.email).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.LOCKED_OUT, actor_label=commissioner_northshire.email
+    ).exists()
 
 
 def test_a_lockout_from_one_address_does_not_lock_the_account_elsewhere(client, commissioner_northshire):
     for _ in range(6):
         sign_in(client, commissioner_northshire.email, "wrong-password-guess")
-    response = client.post(LOGIN, {"username": commissioner_northshire.email, "password": PASSWORD}, REMOTE_ADDR="198.51.100.9")
+    response = client.post(
+        LOGIN, {"username": commissioner_northshire.email, "password": PASSWORD}, REMOTE_ADDR="198.51.100.9"
+    )
     assert response.status_code == 302
 
 
@@ -103,9 +107,13 @@ def test_pages_warn_before_the_idle_timeout(client, commissioner_northshire):
     assert "You're about to be signed out" in page
 
 
-def test_keep_alive_answers_scripts_with_no_content_and_forms_with_a_redirect(client, commissioner_northshire):
+def test_keep_alive_answers_scripts_with_no_content_and_forms_with_a_redirect(
+    client, commissioner_northshire
+):
     client.force_login(commissioner_northshire)
-    assert client.post(reverse("accounts:keep_alive"), headers={"X-Requested-With": "fetch"}).status_code == 204
+    assert (
+        client.post(reverse("accounts:keep_alive"), headers={"X-Requested-With": "fetch"}).status_code == 204
+    )
     response = client.post(reverse("accounts:keep_alive"), {"next": "/documents/"})
     assert response["Location"] == "/documents/"
     offsite = client.post(reverse("accounts:keep_alive"), {"next": "https://evil.example/"})
@@ -131,7 +139,11 @@ def test_changing_password_needs_the_old_one_and_a_long_new_one(client, commissi
     assert "at least 12 characters" in short.text
     ok = client.post(
         url,
-        {"old_password": PASSWORD, "new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-brand-new-passphrase",
+            "new_password2": "a-brand-new-passphrase",
+        },
     )
     assert ok.status_code == 302
     commissioner_northshire.refresh_from_db()

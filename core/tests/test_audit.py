@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def record_three(actor, target):
-    return [audit_record(action=AuditAction.UPDATE, actor=actor, target=target, detail={"n": n}) for n in range(3)]
+    return [
+        audit_record(action=AuditAction.UPDATE, actor=actor, target=target, detail={"n": n}) for n in range(3)
+    ]
 
 
 def tamper(sql: str, params) -> None:
@@ -51,7 +53,7 @@ def test_events_record_who_what_and_from_where(commissioner_northshire, northshi
     assert event.organisation_id == northshire.pk
     assert event.target_type == "accounts.organisation"
     assert event.ip_address == "192.0.2.10"
-    assert list(audit_events_for(northshire))[0] == event
+    assert audit_events_for(northshire).first() == event
 
 
 def test_events_cannot_be_changed_or_deleted_through_the_application(commissioner_northshire, northshire):
@@ -80,14 +82,18 @@ def test_postgresql_itself_refuses_to_change_an_event(commissioner_northshire, n
 def test_verify_audit_reports_the_first_changed_event(commissioner_northshire, northshire):
     _, second, _ = record_three(commissioner_northshire, northshire)
     tamper("UPDATE core_auditevent SET detail = %s WHERE id = %s", ['{"n": 99}', second.pk])
-    with pytest.raises(CommandError, match=f"broken at event #{second.sequence}: its content no longer matches"):
+    with pytest.raises(
+        CommandError, match=f"broken at event #{second.sequence}: its content no longer matches"
+    ):
         call_command("verify_audit")
 
 
 def test_verify_audit_reports_a_removed_event(commissioner_northshire, northshire):
-    _, second, third = record_three(commissioner_northshire, northshire)
+    _, second, _ = record_three(commissioner_northshire, northshire)
     tamper("DELETE FROM core_auditevent WHERE id = %s", [second.pk])
-    with pytest.raises(CommandError, match=f"broken at event #{second.sequence}: event #{second.sequence} is missing"):
+    with pytest.raises(
+        CommandError, match=f"broken at event #{second.sequence}: event #{second.sequence} is missing"
+    ):
         call_command("verify_audit")
 
 

@@ -17,7 +17,9 @@ class Command(BaseCommand):
             people.seed(password=password)
         if quiet:
             return
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000/accounts/login/"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000/accounts/login/")
+        )
         self.stdout.write(f"Every demo login uses the password: {password}\n")
         width = max(len(login.email) for login in people.LOGINS)
         for login in people.LOGINS:

@@ -1,0 +1,85 @@
+"""The support admin: open to staff admins only, every change audited, the audit log read-only."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Organisation
+from core.audit import audit_record
+from core.models import AuditAction, AuditEvent
+from tests.access import assert_access, only
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_staff_admins_reach_the_support_admin(request):
+    """Everyone else signed in is refused; signed-out visitors go to the service's sign-in page."""
+    expected = only({"staff_admin": 200}, others=403)
+    assert_access(request, reverse("admin:index"), expected)
+
+
+def test_signed_out_visitors_to_the_support_admin_sign_in_through_the_service(client, db):
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/login/?next=/support/"
+    assert "Sign in to SEND Commissioning" in response.text
+
+
+def test_a_change_in_the_support_admin_is_audited(client, staff_admin, northshire):
+    client.force_login(staff_admin)
+    url = reverse("admin:accounts_organisation_change", args=[northshire.pk])
+    response = client.post(
+        url,
+        {
+            "name": "Northshire County Council",
+            "slug": "northshire",
+            "kind": "local_authority",
+            "ons_code": "E06000998",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    assert Organisation.objects.get(pk=northshire.pk).name == "Northshire County Council"
+    event = AuditEvent.objects.get(action=AuditAction.ADMIN_CHANGE)
+    assert event.actor_id == staff_admin.pk
+    assert event.detail["admin"] == "changed"
+    assert northshire.history.count() == 2  # created, then changed: the model's own history too
+
+
+def test_the_audit_log_cannot_be_changed_from_the_support_admin(client, staff_admin, northshire):
+    event = audit_record(action=AuditAction.UPDATE, actor=staff_admin, target=northshire)
+    client.force_login(staff_admin)
+    change_url = reverse("admin:core_auditevent_change", args=[event.pk])
+    page = client.get(change_url)
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+    assert client.post(change_url, {"target_label": "changed"}).status_code == 403
+    assert client.get(reverse("admin:core_auditevent_add")).status_code == 403
+    assert (
+        client.post(reverse("admin:core_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    event.refresh_from_db()
+    assert event.target_label == str(northshire)
+
+
+def test_documents_cannot_be_downloaded_from_the_support_admin(client, staff_admin):
+    client.force_login(staff_admin)
+    page = client.get(reverse("admin:core_document_changelist"))
+    assert page.status_code == 200
+    assert b"/download/" not in page.content
+
+
+def test_the_audit_log_page_is_for_support_staff_only(request, staff_admin, northshire):
+    audit_record(action=AuditAction.UPDATE, actor=staff_admin, target=northshire)
+    assert_access(request, reverse("core:audit_log"), only({"staff_admin": 200}))
+
+
+def test_the_audit_log_page_filters_by_action_and_text(client, staff_admin, northshire, southvale):
+    audit_record(action=AuditAction.UPDATE, actor=staff_admin, target=northshire)
+    audit_record(action=AuditAction.DOWNLOAD, actor=staff_admin, target=southvale)
+    client.force_login(staff_admin)
+    page = client.get(reverse("core:audit_log"), {"action": "download"}).text
+    assert "Downloaded: Southvale Council" in page
+    assert "Updated: Northshire Council" not in page
+    page = client.get(reverse("core:audit_log"), {"q": "northshire"}).text
+    assert "Updated: Northshire Council" in page
+    assert "Southvale" not in page.split("<tbody")[1]
+    assert client.get(reverse("core:audit_log"), {"action": "nonsense", "page": "x"}).status_code == 200

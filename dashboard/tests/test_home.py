@@ -1,0 +1,77 @@
+"""The home page: each role sees the four stages of the cycle and what they do in each."""
+
+import pytest
+from django.urls import reverse
+
+from conftest import PERSONAS
+from tests.access import assert_access, only
+
+pytestmark = pytest.mark.django_db
+
+# What each persona must read on their home page (one line per role that says what they do).
+EXPECTED_TEXT = {
+    "commissioner_northshire": "Needs data, trends, benchmarks, projections and gaps",
+    "lead_northshire": "Admission rounds and membership of the Flexible Purchasing System",
+    "evaluator_northshire": "Tenders whose evaluation panel you sit on",
+    "finance_northshire": "Business cases waiting for the finance decision",
+    "legal_northshire": "Business cases waiting for the legal decision",
+    "commissioner_southvale": "Contracts, performance, quality assurance visits and decommissioning",
+    "forum_member": "Draft service specifications open for your forum",
+    "provider_oakfield": "Published tenders, your bids and placement referrals",
+    "provider_riverside": "Your contracts, performance returns, quality assurance reports",
+    "staff_admin": "Sealed bids stay sealed",
+}
+
+
+def test_every_signed_in_person_reaches_their_home_page(request):
+    assert_access(request, reverse("dashboard:home"), only({}, others=200))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_home_page_shows_the_four_stages_for_each_role(request, client, persona):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    page = client.get(reverse("dashboard:home")).text
+    for number, stage in enumerate(["Understand", "Plan", "Do", "Review"], start=1):
+        assert f"{number}. {stage}" in page
+    assert EXPECTED_TEXT[persona] in page
+    assert user.organisation.name in page
+
+
+def test_an_empty_stage_says_so(client, commissioner_northshire):
+    client.force_login(commissioner_northshire)
+    page = client.get(reverse("dashboard:home")).text
+    assert "No needs data has been imported yet." in page
+    assert "There are no contracts yet." in page
+
+
+def test_an_evaluator_sees_that_some_stages_are_not_theirs(client, evaluator_northshire):
+    client.force_login(evaluator_northshire)
+    assert "Nothing for your role at this stage." in client.get(reverse("dashboard:home")).text
+
+
+def test_only_support_staff_see_the_audit_log_and_support_admin_links(
+    client, staff_admin, commissioner_northshire
+):
+    client.force_login(commissioner_northshire)
+    page = client.get(reverse("dashboard:home")).text
+    assert "Audit log" not in page
+    assert "Support admin" not in page
+    client.force_login(staff_admin)
+    page = client.get(reverse("dashboard:home")).text
+    assert "Audit log" in page
+    assert "Support admin" in page
+
+
+def test_the_current_page_is_marked_in_the_navigation(client, provider_oakfield):
+    client.force_login(provider_oakfield)
+    page = client.get(reverse("core:document_list")).text
+    assert 'href="/documents/" aria-current="page"' in page
+
+
+def test_the_home_page_makes_a_fixed_number_of_queries(
+    client, commissioner_northshire, django_assert_max_num_queries
+):
+    client.force_login(commissioner_northshire)
+    with django_assert_max_num_queries(9):
+        client.get(reverse("dashboard:home"))
