@@ -107,3 +107,26 @@ def audit_verify(*, batch_size: int = 2000) -> Iterator[BrokenLink]:
 def audit_events_for(obj: models.Model):
     """Everything recorded about one object, newest first."""
     return AuditEvent.objects.filter(target_type=target_type_of(obj), target_id=str(obj.pk))
+
+
+def audit_verify_and_alert() -> bool:
+    """Check the chain; when it is broken, notify support staff once per day. True when intact."""
+    from django.contrib.auth import get_user_model
+
+    from .notifications import notification_send
+
+    broken = next(audit_verify(), None)
+    if broken is None:
+        return True
+    today = timezone.localdate()
+    for person in get_user_model().objects.filter(is_staff=True, is_active=True):
+        notification_send(
+            recipient=person,
+            kind="audit_chain_broken",
+            subject="The audit log has been tampered with",
+            body=f"The audit log's hash chain is broken at event #{broken.sequence}: {broken.reason}. "
+            "Run `manage.py verify_audit` and investigate before anything else changes.",
+            url="/audit/",
+            due_date=today,
+        )
+    return False

@@ -3,7 +3,8 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout, Submit
 from django import forms
-from django.template.defaultfilters import filesizeformat
+
+from .uploads import human_size
 
 
 class GovFormMixin:
@@ -57,7 +58,7 @@ class DocumentUploadForm(GovForm):
 
     def __init__(self, *args, max_bytes: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = self.fields["file"].help_text.format(limit=filesizeformat(max_bytes))
+        self.fields["file"].help_text = self.fields["file"].help_text.format(limit=human_size(max_bytes))
 
 
 class ConfirmForm(GovForm):

@@ -230,12 +230,17 @@ def _measure(uploaded_file, limit: int) -> tuple[int, str, bytes]:
     return size, digest.hexdigest(), head
 
 
-def _too_big(limit: int) -> str:
-    """'The selected file must be smaller than 25 MB', with the limit in the largest unit that fits."""
+def human_size(size: int) -> str:
+    """A size as people read it: '25 MB', '2 KB', '100 bytes' (the largest unit that fits)."""
     for unit, scale in (("MB", MIB), ("KB", 1024)):
-        if limit >= scale:
-            return f"The selected file must be smaller than {round(limit / scale, 1):g} {unit}"
-    return f"The selected file must be smaller than {limit} bytes"
+        if size >= scale:
+            return f"{round(size / scale, 1):g} {unit}"
+    return f"{size} bytes"
+
+
+def _too_big(limit: int) -> str:
+    """'The selected file must be smaller than 25 MB'."""
+    return f"The selected file must be smaller than {human_size(limit)}"
 
 
 def _detect(uploaded_file, head: bytes, *, size: int, wants_csv: bool) -> str | None:

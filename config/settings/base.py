@@ -149,9 +149,10 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# No public media: every file a user uploads is private.
-MEDIA_ROOT = None
-MEDIA_URL = None
+# No public media: every file a user uploads goes to the private storage above. These two exist only
+# because Django expects them; nothing is ever written under this root or served from this URL.
+MEDIA_ROOT = BASE_DIR / "no-public-media"
+MEDIA_URL = "/no-public-media/"
 
 # Uploads: a per-file limit (bytes); Django's request limit sits a little above it so the form can say why.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)

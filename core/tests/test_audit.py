@@ -118,3 +118,28 @@ def test_an_event_rolls_back_with_the_change_it_records(commissioner_northshire,
     assert AuditEvent.objects.count() == before
     audit_record(action=AuditAction.UPDATE, actor=commissioner_northshire, target=northshire)
     assert list(audit_verify()) == []
+
+
+def test_the_nightly_check_alerts_support_staff_once_when_the_chain_is_broken(
+    django_capture_on_commit_callbacks, staff_admin, commissioner_northshire, northshire
+):
+    from core.models import Notification
+    from core.tasks import verify_audit_chain
+
+    assert verify_audit_chain.delay().get() is True
+    _, second, _ = record_three(commissioner_northshire, northshire)
+    tamper("UPDATE core_auditevent SET detail = %s WHERE id = %s", ['{"n": 99}', second.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert verify_audit_chain.delay().get() is False
+        assert verify_audit_chain.delay().get() is False
+    alert = Notification.objects.get(kind="audit_chain_broken")
+    assert alert.recipient == staff_admin
+    assert f"broken at event #{second.sequence}" in alert.body
+    assert not Notification.objects.filter(recipient=commissioner_northshire).exists()
+
+
+def test_the_nightly_check_is_in_the_beat_schedule():
+    from config.celery import app
+
+    entry = app.conf.beat_schedule["verify-audit-chain"]
+    assert entry["task"] == "core.tasks.verify_audit_chain"

@@ -47,7 +47,7 @@ def test_a_missing_page_answers_404_in_the_services_layout(client, commissioner_
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.text
-    assert "govuk-header" in response.text
+    assert "app-header" in response.text
 
 
 def test_a_page_beyond_the_role_answers_403_in_the_services_layout(client, commissioner_northshire):

@@ -33,7 +33,8 @@ def test_the_home_page_shows_the_four_stages_for_each_role(request, client, pers
     client.force_login(user)
     page = client.get(reverse("dashboard:home")).text
     for number, stage in enumerate(["Understand", "Plan", "Do", "Review"], start=1):
-        assert f"{number}. {stage}" in page
+        assert f"Stage {number}</span>" in page
+        assert f">{stage}</h2>" in page
     assert EXPECTED_TEXT[persona] in page
     assert user.organisation.name in page
 
