@@ -112,6 +112,8 @@ def test_a_separate_celery_worker_runs_a_task_through_redis_and_writes_to_the_da
 def _manage(
     *args: str, env_overrides: dict[str, str], drop: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess:
+    # A production process never has the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE, whatever ran before.
+    drop = (*drop, "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {key: value for key, value in os.environ.items() if key not in drop}
     env.update(env_overrides)
     return subprocess.run(
