@@ -4,11 +4,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import AuditedAdminMixin
 
 from .models import Organisation, RoleAssignment, User
+from .services import user_sync_support_access
 
 
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     extra = 0
+    fields = ["role", "granted_at"]
+    readonly_fields = ["granted_at"]
 
 
 @admin.register(Organisation)
@@ -29,3 +32,12 @@ class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     fields = ["email", "full_name", "organisation", "is_active", "last_login", "date_joined"]
     readonly_fields = ["last_login", "date_joined"]
     inlines = [RoleAssignmentInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.set_unusable_password()  # a new person sets their own through "Forgotten your password?"
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user_sync_support_access(user=form.instance)

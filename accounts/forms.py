@@ -1,5 +1,10 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 
 from core.forms import GovFormMixin
 
@@ -26,3 +31,19 @@ class SignInForm(GovFormMixin, AuthenticationForm):
 
 class ChangePasswordForm(GovFormMixin, PasswordChangeForm):
     submit_label = "Change password"
+
+
+class ResetPasswordRequestForm(GovFormMixin, PasswordResetForm):
+    submit_label = "Send reset link"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages = {
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        }
+
+
+class ResetPasswordForm(GovFormMixin, SetPasswordForm):
+    submit_label = "Set password"

@@ -3,6 +3,7 @@
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -152,3 +153,10 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
+
+    def clean(self) -> None:
+        """A role must fit the person's organisation (checked in the support admin's forms too)."""
+        organisation = getattr(self.user, "organisation", None) if self.user_id else None
+        if organisation is not None and self.role not in ROLES_BY_KIND.get(organisation.kind, frozenset()):
+            kind, role = organisation.get_kind_display(), self.get_role_display()
+            raise ValidationError({"role": f"{kind} staff cannot hold the role {role}."})

@@ -43,10 +43,9 @@ def user_create(
             password=password,
             full_name=full_name,
             organisation=organisation,
-            is_staff=Role.STAFF_ADMIN in roles,
         )
         RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=role) for role in roles])
-        _sync_support_group(user, roles)
+        user_sync_support_access(user=user)
         audit_record(
             action=AuditAction.CREATE, actor=actor, actor_label="system", target=user, detail={"roles": roles}
         )
@@ -61,8 +60,7 @@ def user_set_roles(*, user: User, roles: list[str], actor) -> User:
         user.role_assignments.exclude(role__in=roles).delete()
         for role in roles:
             RoleAssignment.objects.get_or_create(user=user, role=role)
-        User.objects.filter(pk=user.pk).update(is_staff=Role.STAFF_ADMIN in roles)
-        _sync_support_group(user, roles)
+        user_sync_support_access(user=user)
         audit_record(
             action=AuditAction.UPDATE,
             actor=actor,
@@ -98,8 +96,13 @@ def support_group() -> Group:
     return group
 
 
-def _sync_support_group(user: User, roles: list[str]) -> None:
-    if Role.STAFF_ADMIN in roles:
+def user_sync_support_access(*, user: User) -> None:
+    """Support admin access follows the staff admin role: is_staff and the support group, never superuser."""
+    is_staff_admin = user.role_assignments.filter(role=Role.STAFF_ADMIN).exists()
+    User.objects.filter(pk=user.pk).update(is_staff=is_staff_admin, is_superuser=False)
+    user.is_staff, user.is_superuser = is_staff_admin, False
+    if is_staff_admin:
         user.groups.add(support_group())
     else:
         user.groups.remove(*Group.objects.filter(name=SUPPORT_GROUP))
+    user.__dict__.pop("roles", None)

@@ -9,4 +9,12 @@ urlpatterns = [
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("keep-alive/", views.keep_alive, name="keep_alive"),
     path("password/", views.ChangePasswordView.as_view(), name="change_password"),
+    path("password-reset/", views.ResetPasswordRequestView.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.ResetPasswordSentView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.ResetPasswordConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", views.ResetPasswordCompleteView.as_view(), name="password_reset_complete"),
 ]

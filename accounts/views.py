@@ -6,9 +6,11 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.audit import audit_record
+from core.models import AuditAction
 from core.permissions import SIGNED_IN, RequiresPermission, requires
 
-from .forms import ChangePasswordForm, SignInForm
+from .forms import ChangePasswordForm, ResetPasswordForm, ResetPasswordRequestForm, SignInForm
 
 
 class SignInView(auth_views.LoginView):
@@ -62,3 +64,41 @@ class ChangePasswordView(RequiresPermission, auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, "Your password has been changed.")
         return response
+
+
+class ResetPasswordRequestView(auth_views.PasswordResetView):
+    """Public: ask for a reset link. The answer is the same whether or not the address has an account."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    form_class = ResetPasswordRequestForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_email_context = {"service_name": "SEND Commissioning"}
+
+
+class ResetPasswordSentView(auth_views.PasswordResetDoneView):
+    """Public: check your email."""
+
+    template_name = "accounts/password_reset_done.html"
+
+
+class ResetPasswordConfirmView(auth_views.PasswordResetConfirmView):
+    """Public, but only with a valid one-time link from the email."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = ResetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            action=AuditAction.UPDATE, actor=form.user, target=form.user, detail={"password": "reset"}
+        )
+        return response
+
+
+class ResetPasswordCompleteView(auth_views.PasswordResetCompleteView):
+    """Public: your password has been set."""
+
+    template_name = "accounts/password_reset_complete.html"

@@ -8,8 +8,17 @@ from core.permissions import declared_permission
 
 from .urls_walk import all_routes
 
-# Public on purpose: signing in, the health check for load balancers, the accessibility statement.
-PUBLIC = {"accounts:login", "core:healthz", "core:accessibility"}
+# Public on purpose: signing in and resetting a forgotten password, the health check for load balancers,
+# the accessibility statement.
+PUBLIC = {
+    "accounts:login",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "core:healthz",
+    "core:accessibility",
+}
 
 ROUTES = all_routes()
 SERVICE_ROUTES = [route for route in ROUTES if route.namespace != "admin"]

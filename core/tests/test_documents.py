@@ -14,10 +14,11 @@ from django.urls import reverse
 from core.models import AuditAction, AuditEvent, Document
 from tests.access import ObjectCase, assert_access, assert_object_access, only
 
+from .conftest import EICAR
+
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
 def upload(client, name="insurance.pdf", content=PDF, title="Insurance certificate"):
@@ -86,7 +87,7 @@ def test_files_are_stored_outside_the_web_and_static_roots_under_a_random_name(c
         ("empty.pdf", b"", "The selected file is empty"),
         (
             "virus.com",
-            EICAR.encode(),
+            EICAR,
             "The selected file must be a PDF, DOCX, XLSX, ODT, ODS, CSV, PNG or JPEG",
         ),
     ],
@@ -222,3 +223,17 @@ def test_an_upload_larger_than_memory_is_checked_the_same_way(client, settings, 
         reverse("core:document_list"), {"title": "Big", "file": io.BytesIO(big_pdf)}, format="multipart"
     )
     assert response.status_code in (302, 400)
+
+
+def test_eicar_uploaded_through_the_documents_page_is_refused_by_a_real_clamd(
+    client, settings, provider_oakfield, real_clamd
+):
+    """The anti-virus test file, named .csv so every type check passes, is stopped by the scan."""
+    settings.CLAMD_SOCKET = real_clamd
+    client.force_login(provider_oakfield)
+    response = upload(client, name="figures.csv", content=EICAR)
+    assert response.status_code == 400
+    assert "The selected file contains a virus" in response.text
+    assert not Document.objects.exists()
+    clean = upload(client, name="figures.csv", content=b"school,places\r\nOak Tree,12\r\n")
+    assert clean.status_code == 302

@@ -83,3 +83,48 @@ def test_the_audit_log_page_filters_by_action_and_text(client, staff_admin, nort
     assert "Updated: Northshire Council" in page
     assert "Southvale" not in page.split("<tbody")[1]
     assert client.get(reverse("core:audit_log"), {"action": "nonsense", "page": "x"}).status_code == 200
+
+
+def test_a_role_added_in_the_support_admin_must_fit_the_organisation(client, staff_admin, provider_oakfield):
+    client.force_login(staff_admin)
+    url = reverse("admin:accounts_user_change", args=[provider_oakfield.pk])
+    form = {
+        "email": provider_oakfield.email,
+        "full_name": provider_oakfield.full_name,
+        "organisation": provider_oakfield.organisation_id,
+        "is_active": "on",
+        "role_assignments-TOTAL_FORMS": "2",
+        "role_assignments-INITIAL_FORMS": "1",
+        "role_assignments-0-id": provider_oakfield.role_assignments.get().pk,
+        "role_assignments-0-user": provider_oakfield.pk,
+        "role_assignments-0-role": "provider_user",
+        "role_assignments-1-user": provider_oakfield.pk,
+        "role_assignments-1-role": "commissioner",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert "Provider staff cannot hold the role Commissioner." in response.text
+    assert provider_oakfield.role_assignments.count() == 1
+
+
+def test_making_someone_a_staff_admin_in_the_support_admin_opens_it_to_them(client, staff_admin, operator):
+    from accounts.models import User
+
+    client.force_login(staff_admin)
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "second@operator.test",
+            "full_name": "Second Admin",
+            "organisation": operator.pk,
+            "is_active": "on",
+            "role_assignments-TOTAL_FORMS": "1",
+            "role_assignments-INITIAL_FORMS": "0",
+            "role_assignments-0-role": "staff_admin",
+        },
+    )
+    assert response.status_code == 302, response.text[:3000]
+    person = User.objects.get(email="second@operator.test")
+    assert person.is_staff and not person.is_superuser
+    assert not person.has_usable_password()
+    assert person.groups.filter(name="Support staff").exists()

@@ -103,3 +103,15 @@ def test_the_sign_in_journey_works_by_keyboard_alone(page, commissioner_northshi
     page.keyboard.press("Enter")
     page.wait_for_function("location.pathname === '/'")
     assert page.get_by_role("heading", name="The commissioning cycle").is_visible()
+
+
+def test_the_password_reset_pages_are_accessible(page):
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Forgotten your password?").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Reset your password").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Send reset link").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name="Enter your email address").is_visible()
+    assert axe_violations(page) == []
