@@ -21,3 +21,15 @@ def require(condition: bool, reason: str) -> None:
     if in_ci():
         pytest.fail(f"CI must run this test, but: {reason}")
     pytest.skip(reason)
+
+
+def stop_process(process, *, timeout: float = 20) -> None:
+    """Stop a process a test started: politely, then by force if it does not exit in time."""
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

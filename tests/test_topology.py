@@ -14,7 +14,7 @@ from accounts.models import Role
 from accounts.services import organisation_create, user_create
 from core.models import Notification
 
-from .support import require
+from .support import require, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,11 +98,7 @@ def test_a_separate_celery_worker_runs_a_task_through_redis_and_writes_to_the_da
                 break
             time.sleep(0.5)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop_process(worker)
         log.close()
     output = (tmp_path / "worker.log").read_text()
     assert notification.emailed_at is not None, f"the worker did not send it:\n{output[-3000:]}"

@@ -205,3 +205,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Model history is for reading: the support admin cannot roll an object back to an old version.
+SIMPLE_HISTORY_REVERT_DISABLED = True

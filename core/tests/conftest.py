@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import require
+from tests.support import require, stop_process
 
 # The anti-virus test string, built from two parts so this source file is not itself flagged.
 EICAR = ("X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*").encode()
@@ -51,12 +51,7 @@ def real_clamd() -> Iterator[str]:
         wait_for_clamd(process, socket_path, directory / "clamd.log")
         yield str(socket_path)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=10)
         shutil.rmtree(directory, ignore_errors=True)
 
 
