@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format assets lock migrate seed clean-venv help
+.PHONY: run test lint format assets lock migrate seed clean-venv help bench bench-import
 
 help:
 	@echo "make run     - set up, migrate, load demo data and serve on http://127.0.0.1:8000"
@@ -54,3 +54,13 @@ lock: $(BIN)/python
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Benchmarks run on PostgreSQL (DATABASE_URL) and write their results under benchmarks/.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
+
+bench-import: $(STAMP)
+	psql -h 127.0.0.1 -U postgres -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'bench'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE bench"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/bench_import.py
+
+bench: bench-import

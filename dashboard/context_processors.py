@@ -2,7 +2,7 @@ from django.conf import settings
 
 from core.selectors import unread_notification_count
 
-from .navigation import navigation_for
+from .navigation import navigation_for, section_navigation_for
 
 
 def layout(request) -> dict:
@@ -15,6 +15,7 @@ def layout(request) -> dict:
     context.update(
         {
             "navigation": navigation_for(user, request.path, unread=unread),
+            "section_navigation": section_navigation_for(user, _namespace(request), request.path),
             "unread_notifications": unread,
             "session_timeout": settings.SESSION_COOKIE_AGE,
             "session_warning": settings.SESSION_WARNING_SECONDS,
@@ -22,3 +23,8 @@ def layout(request) -> dict:
         }
     )
     return context
+
+
+def _namespace(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    return match.namespace if match else ""

@@ -6,6 +6,8 @@ is nothing yet. Later stages replace the empty text with their own counts and li
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
 from accounts.models import Role
 
 STAGES = [
@@ -110,6 +112,7 @@ class StageCard:
     title: str
     duties: list[str] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)
+    figures: list[tuple[str, str]] = field(default_factory=list)  # (text, url): what there is, as links
 
 
 def home_stages_for(user) -> list[StageCard]:
@@ -127,4 +130,38 @@ def home_stages_for(user) -> list[StageCard]:
         if not card.duties:
             card.empty = ["Nothing for your role at this stage."]
         cards.append(card)
+    _add_understand_figures(user, cards[0])
     return cards
+
+
+def _add_understand_figures(user, card: StageCard) -> None:
+    """Council staff see what their needs analysis holds, each figure a link (a fixed few queries)."""
+    if not user.has_perm("needs.view_analysis"):
+        return
+    from needs.analysis.gaps import gap_analysis_for
+    from needs.analysis.inputs import year_label
+    from needs.models import DatasetStatus
+    from needs.selectors import datasets_for_user, feedback_for_user
+
+    datasets = datasets_for_user(user).filter(status=DatasetStatus.COMPLETE).count()
+    if not datasets:
+        return
+    card.empty = []
+    card.figures.append(
+        (f"{datasets} dataset{'s' if datasets != 1 else ''} imported", reverse("needs:dataset_list"))
+    )
+    card.figures.append(("Needs profile: trends, benchmarks and rates", reverse("needs:profile")))
+    analysis = gap_analysis_for(user)
+    if analysis.run is not None:
+        shortfalls = len(analysis.shortfalls)
+        by_year = year_label(analysis.target_year)
+        text = f"{shortfalls} shortfall{'s' if shortfalls != 1 else ''} in places by {by_year}"
+        card.figures.append((text, reverse("needs:gap_list")))
+    feedback = feedback_for_user(user).count()
+    if feedback:
+        card.figures.append(
+            (
+                f"{feedback} thing{'s' if feedback != 1 else ''} families and partners said",
+                reverse("needs:feedback_list"),
+            )
+        )

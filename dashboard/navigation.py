@@ -14,10 +14,35 @@ class NavItem:
 
 NAVIGATION = [
     NavItem("Home", "dashboard:home", "core.signed_in"),
+    NavItem("Needs", "needs:profile", "needs.view_analysis"),
     NavItem("Documents", "core:document_list", "core.view_documents"),
     NavItem("Notifications", "core:notification_list", "core.view_notifications"),
     NavItem("Audit log", "core:audit_log", "core.view_audit_log"),
 ]
+
+# Each stage's own pages, shown under the service navigation on every page of that app.
+SECTIONS: dict[str, tuple[str, list[NavItem]]] = {
+    "needs": (
+        "Understand: needs analysis",
+        [
+            NavItem("Needs profile", "needs:profile", "needs.view_analysis"),
+            NavItem("Data", "needs:dataset_list", "needs.view_analysis"),
+            NavItem("Commissioned capacity", "needs:capacity_list", "needs.view_analysis"),
+            NavItem("Projections", "needs:projection_list", "needs.view_analysis"),
+            NavItem("Gaps", "needs:gap_list", "needs.view_analysis"),
+            NavItem("Feedback", "needs:feedback_list", "needs.view_analysis"),
+        ],
+    ),
+}
+
+
+def _mark_current(items: list[dict], current_path: str) -> list[dict]:
+    """The current item is the one whose address is the longest start of the page's address."""
+    matches = [item for item in items if current_path.startswith(item["url"])]
+    current = max(matches, key=lambda item: len(item["url"]), default=None)
+    for item in items:
+        item["active"] = item is current
+    return items
 
 
 def navigation_for(user, current_path: str, *, unread: int = 0) -> list[dict]:
@@ -26,10 +51,17 @@ def navigation_for(user, current_path: str, *, unread: int = 0) -> list[dict]:
     for item in NAVIGATION:
         if not user.has_perm(item.permission):
             continue
-        url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
         label = item.label
         if item.url_name == "core:notification_list" and unread:
             label = f"{label} ({unread} unread)"
-        items.append({"label": label, "url": url, "active": active})
-    return items
+        items.append({"label": label, "url": reverse(item.url_name)})
+    return _mark_current(items, current_path)
+
+
+def section_navigation_for(user, namespace: str, current_path: str) -> dict | None:
+    """The section links of the app a page belongs to, if it has any and the person may see them."""
+    if namespace not in SECTIONS:
+        return None
+    title, entries = SECTIONS[namespace]
+    items = [{"label": e.label, "url": reverse(e.url_name)} for e in entries if user.has_perm(e.permission)]
+    return {"title": title, "items": _mark_current(items, current_path)} if items else None

@@ -157,6 +157,8 @@ MEDIA_URL = "/no-public-media/"
 
 # Uploads: a per-file limit (bytes); Django's request limit sits a little above it so the form can say why.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)
+# Needs data files (CSV or XLSX) may be larger: a whole EES publication runs to tens of megabytes.
+NEEDS_IMPORT_MAX_BYTES = env.int("NEEDS_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Virus scanning through clamd happens only where one of these is set; then it fails closed.

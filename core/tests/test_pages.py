@@ -79,3 +79,30 @@ def test_an_unexpected_error_in_a_view_answers_500_with_the_error_page(
     response = client.get(reverse("dashboard:home"))
     assert response.status_code == 500
     assert b"Sorry, there is a problem with the service" in response.content
+
+
+def test_error_summary_links_land_on_the_first_radio_of_a_radio_question():
+    from django import forms as django_forms
+
+    from core.forms import GovForm
+
+    class Choice(GovForm):
+        colour = django_forms.ChoiceField(
+            choices=[("r", "Red"), ("b", "Blue")],
+            widget=django_forms.RadioSelect,
+            error_messages={"required": "Select a colour"},
+        )
+        name = django_forms.CharField(error_messages={"required": "Enter a name"})
+
+    from django.template import engines
+
+    form = Choice(data={})
+    assert not form.is_valid()
+    page = (
+        engines["django"]
+        .from_string("{% load crispy_forms_gds crispy_forms_tags %}{% error_summary form %}{% crispy form %}")
+        .render({"form": form})
+    )
+    assert '<a href="#id_colour_1">Select a colour</a>' in page
+    assert 'id="id_colour_1"' in page
+    assert '<a href="#id_name">Enter a name</a>' in page

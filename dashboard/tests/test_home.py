@@ -74,5 +74,23 @@ def test_the_home_page_makes_a_fixed_number_of_queries(
     client, commissioner_northshire, django_assert_max_num_queries
 ):
     client.force_login(commissioner_northshire)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         client.get(reverse("dashboard:home"))
+
+
+def test_council_staff_see_their_needs_analysis_figures_as_links(
+    client, commissioner_northshire, django_assert_max_num_queries
+):
+    from dashboard.demo import needs as demo_needs
+
+    demo_needs.seed(
+        organisations={"northshire": commissioner_northshire.organisation}, importer=commissioner_northshire
+    )
+    demo_needs.seed_planning(commissioner=commissioner_northshire)
+    client.force_login(commissioner_northshire)
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("dashboard:home")).text
+    assert '<a class="govuk-link" href="/needs/data/">4 datasets imported</a>' in page
+    assert "shortfalls in places by 2029/30" in page
+    assert "6 things families and partners said" in page
+    assert "No needs data has been imported yet." not in page

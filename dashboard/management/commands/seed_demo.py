@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from dashboard.demo import people
+from accounts.models import User
+from dashboard.demo import needs, people
 
 
 class Command(BaseCommand):
@@ -14,7 +15,12 @@ class Command(BaseCommand):
     def handle(self, *args, quiet: bool = False, **options):
         password = settings.DEMO_PASSWORD
         with transaction.atomic():
-            people.seed(password=password)
+            organisations = people.seed(password=password)
+        commissioner = User.objects.get(email="commissioner@northshire.example")
+        # Each stage in cycle order. Imports commit as they go (for progress), so not in one transaction.
+        needs.seed(organisations=organisations, importer=commissioner)
+        with transaction.atomic():
+            needs.seed_planning(commissioner=commissioner)
         if quiet:
             return
         self.stdout.write(
