@@ -175,16 +175,39 @@ def test_a_failed_load_leaves_nothing_behind_and_says_why(monkeypatch):
     assert Dataset.objects.count() == 1
 
 
-def test_observations_are_loaded_with_copy_on_postgresql(django_assert_max_num_queries):
+def test_on_postgresql_each_import_is_copied_into_its_own_attached_partition(monkeypatch):
+    """COPY, not INSERT; the rows live in the dataset's own partition, attached once complete; a failed
+    load leaves no table behind."""
     if connection.vendor != "postgresql":
-        pytest.skip("COPY is PostgreSQL's")
-    from django.db import connection as db
+        pytest.skip("partitions and COPY are PostgreSQL's")
     from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(db) as queries:
-        import_path(AGES_2022)
-    assert not any('INSERT INTO "needs_observation"' in q["sql"] for q in queries.captured_queries)
-    assert Observation.objects.count() > 1000
+    from needs.services import imports
+
+    with CaptureQueriesContext(connection) as queries:
+        dataset = import_path(AGES_2022)
+    assert not any('INSERT INTO "needs_observation"' in query["sql"] for query in queries.captured_queries)
+
+    def partitions() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                "WHERE i.inhparent = 'needs_observation'::regclass"
+            )
+            names = [row[0] for row in cursor.fetchall()]
+        return names
+
+    assert f"needs_observation_d{dataset.pk}" in partitions()
+    assert Observation.objects.filter(dataset=dataset).count() == dataset.observation_count > 1000
+
+    monkeypatch.setattr(imports, "_replace_older_releases", lambda dataset: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        import_path(NEEDS_2025)
+    failed = Dataset.objects.get(status=DatasetStatus.FAILED)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [f"needs_observation_d{failed.pk}"])
+        assert cursor.fetchone()[0] is None
+    assert not Observation.objects.filter(dataset=failed).exists()
 
 
 # The pages
