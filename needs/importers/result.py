@@ -80,10 +80,8 @@ class ParsedFile:
 def observation_frame(columns: dict[str, object]) -> pd.DataFrame:
     """The observations table in its fixed column order and types, from equal-length arrays."""
     frame = pd.DataFrame({name: columns[name] for name in OBSERVATION_COLUMNS})
-    # Text stays in plain object columns of Python strings: converting a million values to pandas'
-    # Arrow-backed string type costs a quarter of the parse, and the loader builds its own Arrow table.
     for name in TEXT_COLUMNS:
-        frame[name] = frame[name].astype(object)
+        frame[name] = frame[name].astype("str")
     for name in ("year", "time_period"):
         frame[name] = frame[name].astype("int64")
     for name in ("age_min", "age_max"):
