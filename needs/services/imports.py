@@ -27,6 +27,7 @@ from core.models import AuditAction
 from ..importers.result import OBSERVATION_COLUMNS
 from ..importers.result import TEXT_COLUMNS as IMPORTED_TEXT_COLUMNS
 from ..models import Area, Dataset, DatasetStatus, Observation, Source
+from ..vocabulary import GeographicLevel
 
 logger = logging.getLogger(__name__)
 
@@ -106,9 +107,12 @@ def parsed_summary(parsed) -> dict:
 
 
 def _areas_by_level(areas) -> dict[str, int]:
+    """How many areas of each level, keyed by the level's name as people read it ("Local authority")."""
+    labels = dict(GeographicLevel.choices)
     counts: dict[str, int] = {}
     for area in areas:
-        counts[area.level] = counts.get(area.level, 0) + 1
+        label = str(labels.get(area.level, area.level))
+        counts[label] = counts.get(label, 0) + 1
     return counts
 
 

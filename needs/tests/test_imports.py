@@ -231,6 +231,7 @@ def test_a_commissioner_uploads_previews_and_imports_a_file(
     assert "Academic year: 2024" in preview.text
     assert "number_asd" in preview.text
     assert "Every council using the service" in preview.text
+    assert "Local authority: 2 areas" in preview.text
     assert not Dataset.objects.exists()  # nothing imported before confirming
     with django_capture_on_commit_callbacks(execute=True):  # the import task is queued after commit
         done = client.post(response["Location"], {"confirm": ""}, follow=True)
