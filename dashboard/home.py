@@ -131,7 +131,65 @@ def home_stages_for(user) -> list[StageCard]:
             card.empty = ["Nothing for your role at this stage."]
         cards.append(card)
     _add_understand_figures(user, cards[0])
+    _add_plan_figures(user, cards[1])
     return cards
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _add_plan_figures(user, card: StageCard) -> None:
+    """What waits for this person in the Plan stage, and what their council has in it, as links."""
+    if not user.has_perm("commissioning.view"):
+        return
+    from commissioning.models import BusinessCaseStatus
+    from commissioning.selectors import (
+        business_cases_for_user,
+        business_cases_waiting_for,
+        intentions_for_user,
+        specifications_for_user,
+    )
+
+    waiting = business_cases_waiting_for(user).count()
+    if waiting:
+        card.figures.append(
+            (
+                f"{_plural(waiting, 'business case')} waiting for your decision",
+                reverse("commissioning:approval_queue"),
+            )
+        )
+    if not user.has_perm("commissioning.author_business_case"):
+        if waiting:
+            card.empty = []
+        return
+    intentions = intentions_for_user(user).count()
+    in_approval = (
+        business_cases_for_user(user)
+        .filter(
+            status__in=[
+                BusinessCaseStatus.SUBMITTED,
+                BusinessCaseStatus.FINANCE_APPROVED,
+                BusinessCaseStatus.LEGAL_APPROVED,
+            ]
+        )
+        .count()
+    )
+    specifications = specifications_for_user(user).count()
+    if intentions:
+        card.figures.append(
+            (_plural(intentions, "commissioning intention"), reverse("commissioning:intention_list"))
+        )
+    if in_approval:
+        card.figures.append(
+            (f"{_plural(in_approval, 'business case')} in approval", reverse("commissioning:case_list"))
+        )
+    if specifications:
+        card.figures.append(
+            (_plural(specifications, "service specification"), reverse("commissioning:spec_list"))
+        )
+    if card.figures:
+        card.empty = []
 
 
 def _add_understand_figures(user, card: StageCard) -> None:

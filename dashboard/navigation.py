@@ -15,6 +15,7 @@ class NavItem:
 NAVIGATION = [
     NavItem("Home", "dashboard:home", "core.signed_in"),
     NavItem("Needs", "needs:profile", "needs.view_analysis"),
+    NavItem("Plan", "commissioning:intention_list", "commissioning.view"),
     NavItem("Documents", "core:document_list", "core.view_documents"),
     NavItem("Notifications", "core:notification_list", "core.view_notifications"),
     NavItem("Audit log", "core:audit_log", "core.view_audit_log"),
@@ -33,13 +34,33 @@ SECTIONS: dict[str, tuple[str, list[NavItem]]] = {
             NavItem("Feedback", "needs:feedback_list", "needs.view_analysis"),
         ],
     ),
+    "commissioning": (
+        "Plan: intentions, business cases and specifications",
+        [
+            NavItem("Commissioning intentions", "commissioning:intention_list", "commissioning.view"),
+            NavItem("Business cases", "commissioning:case_list", "commissioning.view"),
+            NavItem("Waiting for my decision", "commissioning:approval_queue", "commissioning.view"),
+            NavItem("Service specifications", "commissioning:spec_list", "commissioning.view"),
+        ],
+    ),
 }
 
 
-def _mark_current(items: list[dict], current_path: str) -> list[dict]:
-    """The current item is the one whose address is the longest start of the page's address."""
-    matches = [item for item in items if current_path.startswith(item["url"])]
-    current = max(matches, key=lambda item: len(item["url"]), default=None)
+def _section_of(url: str) -> str:
+    """The top-level part of an address: /commissioning/intentions/ -> /commissioning/."""
+    first = url.strip("/").split("/")[0]
+    return f"/{first}/" if first else "/"
+
+
+def _mark_current(items: list[dict], current_path: str, *, by_section: bool = False) -> list[dict]:
+    """The current item is the one whose address (or, for the service navigation, whose top-level
+    section) is the longest start of the page's address."""
+
+    def key(item: dict) -> str:
+        return _section_of(item["url"]) if by_section else item["url"]
+
+    matches = [item for item in items if current_path.startswith(key(item))]
+    current = max(matches, key=lambda item: len(key(item)), default=None)
     for item in items:
         item["active"] = item is current
     return items
@@ -55,7 +76,7 @@ def navigation_for(user, current_path: str, *, unread: int = 0) -> list[dict]:
         if item.url_name == "core:notification_list" and unread:
             label = f"{label} ({unread} unread)"
         items.append({"label": label, "url": reverse(item.url_name)})
-    return _mark_current(items, current_path)
+    return _mark_current(items, current_path, by_section=True)
 
 
 def section_navigation_for(user, namespace: str, current_path: str) -> dict | None:

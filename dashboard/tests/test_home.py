@@ -74,7 +74,7 @@ def test_the_home_page_makes_a_fixed_number_of_queries(
     client, commissioner_northshire, django_assert_max_num_queries
 ):
     client.force_login(commissioner_northshire)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(14):
         client.get(reverse("dashboard:home"))
 
 
@@ -88,9 +88,51 @@ def test_council_staff_see_their_needs_analysis_figures_as_links(
     )
     demo_needs.seed_planning(commissioner=commissioner_northshire)
     client.force_login(commissioner_northshire)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(20):
         page = client.get(reverse("dashboard:home")).text
     assert '<a class="govuk-link" href="/needs/data/">4 datasets imported</a>' in page
     assert "shortfalls in places by 2029/30" in page
     assert "6 things families and partners said" in page
     assert "No needs data has been imported yet." not in page
+
+
+def test_approvers_see_the_business_cases_waiting_for_their_decision(
+    client, commissioner_northshire, finance_northshire
+):
+    from commissioning.services.business_cases import business_case_create, business_case_submit
+
+    case = business_case_create(
+        actor=commissioner_northshire,
+        title="Local places",
+        need="Children travel too far.",
+        options=[{"name": "Commission places", "description": "", "pros": "", "cons": "", "cost": "1000"}],
+        recommended_option="Commission places",
+        whole_life_cost=[{"financial_year": "2026-27", "amount": "1000"}],
+    )
+    business_case_submit(case=case, actor=commissioner_northshire)
+    client.force_login(finance_northshire)
+    page = client.get(reverse("dashboard:home")).text
+    link = '<a class="govuk-link" href="/commissioning/business-cases/waiting/">'
+    assert f"{link}1 business case waiting for your decision</a>" in page
+    client.force_login(commissioner_northshire)
+    page = client.get(reverse("dashboard:home")).text
+    assert "1 business case in approval" in page
+    assert "waiting for your decision" not in page  # the author never decides their own case
+
+
+@pytest.mark.parametrize(
+    ("url", "current"),
+    [
+        ("/", "Home"),
+        ("/needs/gaps/", "Needs"),
+        ("/commissioning/business-cases/", "Plan"),
+        ("/documents/", "Documents"),
+    ],
+)
+def test_the_service_navigation_marks_the_section_the_page_is_in(
+    client, commissioner_northshire, url, current
+):
+    client.force_login(commissioner_northshire)
+    page = client.get(url).text
+    marked = page.split('aria-current="page"><strong class="govuk-service-navigation__active-fallback">')[1]
+    assert marked.startswith(current + "<")

@@ -1,10 +1,8 @@
 """Gaps: projected demand minus commissioned capacity, by need and age band, with stable addresses."""
 
 import pytest
-from django.http import HttpResponse
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-from config.urls import urlpatterns as service_urlpatterns
 from needs.analysis.gaps import (
     ALL,
     capacity_year_for,
@@ -183,7 +181,7 @@ def test_a_gap_detail_carries_its_evidence_series_and_places(run, commissioner_n
     assert detail.evidence["base_plans"] == 110
     assert detail.evidence["share_pct"] == 75
     assert [point["plans"] for point in detail.evidence["history"]] == [130, 148]
-    assert detail.intention_url is None
+    assert detail.intention_url == "/commissioning/intentions/new/?gap=5-10/ASD"
     all_needs = gap_detail_for(commissioner_northshire, age_band="5-10", need="all", year="2025")
     assert all_needs.evidence["base_plans"] == 148
     assert all_needs.row.capacity == 130
@@ -211,33 +209,12 @@ def test_the_gap_list_shows_shortfalls_in_words(client, commissioner_northshire,
     assert "3 shortfalls by need and age band" in html
 
 
-def test_without_the_commissioning_page_the_gap_shows_its_reference(client, commissioner_northshire, run):
-    client.force_login(commissioner_northshire)
-    html = client.get("/needs/gaps/5-10/ASD/").content.decode()
-    assert "Gap reference: <strong>5-10/ASD</strong>" in html
-    assert "Start a commissioning intention" not in html
-
-
-def _intention_create(request):
-    return HttpResponse("intention")
-
-
-urlpatterns = [
-    path(
-        "commissioning/",
-        include(([path("intentions/new/", _intention_create, name="intention_create")], "commissioning")),
-    ),
-    *service_urlpatterns,
-]
-
-
-@pytest.mark.urls("needs.tests.test_gaps")
-def test_once_the_commissioning_page_exists_the_gap_links_to_it(client, commissioner_northshire, run):
+def test_a_gap_links_to_starting_a_commissioning_intention_from_it(client, commissioner_northshire, run):
+    """The gap's stable reference travels to the Plan stage, which starts an intention with its evidence."""
     client.force_login(commissioner_northshire)
     html = client.get("/needs/gaps/5-10/ASD/").content.decode()
     assert 'href="/commissioning/intentions/new/?gap=5-10/ASD"' in html
     assert "Start a commissioning intention from this gap" in html
-    assert "Gap reference:" not in html
 
 
 def test_the_gap_detail_without_a_projection_says_so(client, commissioner_northshire):

@@ -863,6 +863,6 @@ def test_gaps_from_a_projection_and_capacity(client, commissioner_northshire):
     assert "Counted in the all-needs total" in html
     assert "Shortfall of" in html
     detail = client.get(reverse("needs:gap_detail", args=["5-10", "ASD"])).content.decode()
-    assert "Gap reference: <strong>5-10/ASD</strong>" in detail
+    assert 'href="/commissioning/intentions/new/?gap=5-10/ASD"' in detail
     assert "Prevalence, 2024/25" in detail
     assert "per 1,000 children and young people of this age" in detail

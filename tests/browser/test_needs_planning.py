@@ -115,7 +115,7 @@ def test_the_gap_pages_are_accessible(page, commissioner_northshire, planning_da
     # The band is in a visually hidden span, so the accessible name has a space before the comma.
     page.get_by_role("link", name=re.compile(r"^Autistic spectrum disorder\s*, age 5 to 10$")).click()
     page.wait_for_load_state()
-    assert page.get_by_text("Gap reference: 5-10/ASD").is_visible()
+    assert page.get_by_role("button", name="Start a commissioning intention from this gap").is_visible()
     check(page, "needs-gap-detail")
 
     page.goto("/needs/gaps/11-15/all/")

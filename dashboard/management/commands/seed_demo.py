@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts.models import User
-from dashboard.demo import needs, people
+from dashboard.demo import commissioning, needs, people
 
 
 class Command(BaseCommand):
@@ -13,6 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Do not print the demo logins.")
 
     def handle(self, *args, quiet: bool = False, **options):
+        # Demo data sends no email: its notifications are listed in the service only.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self.seed(quiet=quiet)
+
+    def seed(self, *, quiet: bool) -> None:
         password = settings.DEMO_PASSWORD
         with transaction.atomic():
             organisations = people.seed(password=password)
@@ -21,6 +27,14 @@ class Command(BaseCommand):
         needs.seed(organisations=organisations, importer=commissioner)
         with transaction.atomic():
             needs.seed_planning(commissioner=commissioner)
+        with transaction.atomic():
+            commissioning.seed(commissioner=commissioner)
+        people_by_role = {
+            role: User.objects.get(email=f"{role}@northshire.example")
+            for role in ("commissioner", "lead", "finance", "legal")
+        }
+        with transaction.atomic():
+            commissioning.seed_business_cases(people=people_by_role)
         if quiet:
             return
         self.stdout.write(
