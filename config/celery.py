@@ -14,6 +14,11 @@ app.autodiscover_tasks()
 # The beat schedule, in one place. django-celery-beat's database scheduler copies these entries into
 # the database on start, where the support admin can see them (and pause one in an emergency).
 app.conf.beat_schedule = {
+    # 00:30 every night: open consultations whose day has come; close those whose close date is today.
+    "open-and-close-consultations": {
+        "task": "coproduction.tasks.close_due_consultations",
+        "schedule": crontab(hour=0, minute=30),
+    },
     # 02:15 every night: prove the audit log's hash chain still holds; alert support staff if not.
     "verify-audit-chain": {
         "task": "core.tasks.verify_audit_chain",

@@ -132,7 +132,34 @@ def home_stages_for(user) -> list[StageCard]:
         cards.append(card)
     _add_understand_figures(user, cards[0])
     _add_plan_figures(user, cards[1])
+    _add_consultation_figures(user, cards[1])
     return cards
+
+
+def _add_consultation_figures(user, card: StageCard) -> None:
+    """Consultations open to the person; for forum members, what changed since they last looked."""
+    if not user.has_perm("coproduction.view"):
+        return
+    from coproduction.models import ConsultationStatus, ForumVisit
+    from coproduction.selectors import consultations_for_user, forum_home_changes
+
+    url = reverse("coproduction:consultation_list")
+    open_now = consultations_for_user(user).filter(status=ConsultationStatus.OPEN).count()
+    if open_now:
+        card.figures.append((f"{_plural(open_now, 'consultation')} open now", url))
+    if user.has_perm("coproduction.comment"):
+        visit = ForumVisit.objects.filter(user=user).first()
+        changes = forum_home_changes(user, visit.last_seen_at if visit else None)
+        if changes.responses:
+            count = len(changes.responses)
+            card.figures.append(
+                (f"{count} new {'answer' if count == 1 else 'answers'} to your comments", url)
+            )
+        if changes.new_versions:
+            count = len(changes.new_versions)
+            card.figures.append((f"{_plural(count, 'new specification version')}", url))
+    if card.figures:
+        card.empty = []
 
 
 def _plural(count: int, noun: str) -> str:

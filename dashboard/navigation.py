@@ -16,6 +16,7 @@ NAVIGATION = [
     NavItem("Home", "dashboard:home", "core.signed_in"),
     NavItem("Needs", "needs:profile", "needs.view_analysis"),
     NavItem("Plan", "commissioning:intention_list", "commissioning.view"),
+    NavItem("Consultations", "coproduction:consultation_list", "coproduction.view"),
     NavItem("Documents", "core:document_list", "core.view_documents"),
     NavItem("Notifications", "core:notification_list", "core.view_notifications"),
     NavItem("Audit log", "core:audit_log", "core.view_audit_log"),

@@ -49,18 +49,53 @@ SLT_SECTIONS = {
 }
 
 
-def seed(*, commissioner) -> None:
-    from commissioning.services.specifications import (
-        specification_create,
-        specification_edit,
-        specification_start_consultation,
+def seed(*, commissioner, forum_member) -> None:
+    """A specification consulted on, answered and revised ("You said, we did" published), and a second
+    specification whose consultation is open with a comment waiting for an answer."""
+    import datetime
+
+    from django.utils import timezone
+
+    from commissioning.services.specifications import specification_create, specification_edit
+    from coproduction.services import (
+        comment_add,
+        consultation_close,
+        consultation_complete,
+        consultation_open,
+        response_record,
     )
 
     title = "Speech and language therapy for children and young people with EHC plans"
     if ServiceSpecification.objects.filter(organisation=commissioner.organisation, title=title).exists():
         return
+    today = timezone.localdate()
+    forum = forum_member.organisation
     specification = specification_create(actor=commissioner, title=title, sections=SLT_SECTIONS)
-    specification_start_consultation(actor=commissioner, specification=specification)
+    consultation = consultation_open(
+        actor=commissioner,
+        specification=specification,
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=28),
+        forums=[forum],
+    )
+    holidays = comment_add(
+        actor=forum_member,
+        consultation=consultation,
+        section="delivery_model",
+        text="Therapy stops in the school holidays, and children lose what they gained. Please keep it going.",
+    )
+    panel = comment_add(
+        actor=forum_member,
+        consultation=consultation,
+        section="involvement",
+        text="Parents should help choose the provider, not just be told who won.",
+    )
+    caseloads = comment_add(
+        actor=forum_member,
+        consultation=consultation,
+        section="kpis",
+        text="Publish therapists' caseloads so families can see if the service is stretched.",
+    )
     revised = {
         **SLT_SECTIONS,
         "delivery_model": SLT_SECTIONS["delivery_model"]
@@ -68,11 +103,58 @@ def seed(*, commissioner) -> None:
         "involvement": SLT_SECTIONS["involvement"]
         + " A parent representative joins the panel that evaluates tenders for this service.",
     }
-    specification_edit(
+    version_2 = specification_edit(
         actor=commissioner,
         specification=specification,
         sections=revised,
         change_summary="After the forum's comments: holiday therapy, and a parent on the evaluation panel.",
+    )
+    response_record(
+        actor=commissioner,
+        comment=holidays,
+        outcome="accepted",
+        changed_section="delivery_model",
+        changed_in_version=version_2,
+        explanation="Therapy now continues through the holidays for every child whose plan names it.",
+    )
+    response_record(
+        actor=commissioner,
+        comment=panel,
+        outcome="partly",
+        changed_section="involvement",
+        changed_in_version=version_2,
+        explanation="A parent representative will sit on the evaluation panel; the decision stays with the council.",
+    )
+    response_record(
+        actor=commissioner,
+        comment=caseloads,
+        outcome="not_accepted",
+        explanation="Caseloads change weekly and would mislead; we will publish waiting times each quarter instead.",
+    )
+    consultation_close(consultation=consultation, actor=commissioner)
+    consultation_complete(actor=commissioner, consultation=consultation)
+
+    outreach = specification_create(
+        actor=commissioner,
+        title="Autism outreach to mainstream schools",
+        sections={
+            "aims": "Help autistic children and young people thrive in their local mainstream school.",
+            "delivery_model": "Specialist teachers visit schools weekly and train staff each term.",
+            "eligibility": "Children with autism, with or without an EHC plan, referred by their school's SENCo.",
+        },
+    )
+    open_now = consultation_open(
+        actor=commissioner,
+        specification=outreach,
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=21),
+        forums=[forum],
+    )
+    comment_add(
+        actor=forum_member,
+        consultation=open_now,
+        section="eligibility",
+        text="Children waiting for an autism assessment need this too: please do not require a diagnosis.",
     )
 
 

@@ -74,7 +74,7 @@ def test_the_home_page_makes_a_fixed_number_of_queries(
     client, commissioner_northshire, django_assert_max_num_queries
 ):
     client.force_login(commissioner_northshire)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         client.get(reverse("dashboard:home"))
 
 
@@ -136,3 +136,14 @@ def test_the_service_navigation_marks_the_section_the_page_is_in(
     page = client.get(url).text
     marked = page.split('aria-current="page"><strong class="govuk-service-navigation__active-fallback">')[1]
     assert marked.startswith(current + "<")
+
+
+def test_forum_members_see_open_consultations_and_new_answers(client, commissioner_northshire, forum_member):
+    from dashboard.demo import commissioning as demo_commissioning
+
+    demo_commissioning.seed(commissioner=commissioner_northshire, forum_member=forum_member)
+    client.force_login(forum_member)
+    page = client.get(reverse("dashboard:home")).text
+    assert '<a class="govuk-link" href="/coproduction/">1 consultation open now</a>' in page
+    assert "3 new answers to your comments" in page
+    assert "business case" not in page.lower()  # no commercial data for the forum

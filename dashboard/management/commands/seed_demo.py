@@ -28,7 +28,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             needs.seed_planning(commissioner=commissioner)
         with transaction.atomic():
-            commissioning.seed(commissioner=commissioner)
+            commissioning.seed(
+                commissioner=commissioner, forum_member=User.objects.get(email="forum@northshire-pcf.example")
+            )
         people_by_role = {
             role: User.objects.get(email=f"{role}@northshire.example")
             for role in ("commissioner", "lead", "finance", "legal")
