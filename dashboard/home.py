@@ -133,7 +133,22 @@ def home_stages_for(user) -> list[StageCard]:
     _add_understand_figures(user, cards[0])
     _add_plan_figures(user, cards[1])
     _add_consultation_figures(user, cards[1])
+    _add_you_said_we_did(user, cards[3])
     return cards
+
+
+def _add_you_said_we_did(user, card: StageCard) -> None:
+    """Forum members: the 'You said, we did' reports of finished consultations."""
+    if not user.has_perm("coproduction.comment"):
+        return
+    from coproduction.models import ConsultationStatus
+    from coproduction.selectors import consultations_for_user
+
+    complete = consultations_for_user(user).filter(status=ConsultationStatus.COMPLETE).count()
+    if complete:
+        text = f"{complete} ‘You said, we did’ report{'' if complete == 1 else 's'}"
+        card.figures.append((text, reverse("coproduction:consultation_list")))
+        card.empty = []
 
 
 def _add_consultation_figures(user, card: StageCard) -> None:

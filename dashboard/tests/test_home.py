@@ -146,4 +146,5 @@ def test_forum_members_see_open_consultations_and_new_answers(client, commission
     page = client.get(reverse("dashboard:home")).text
     assert '<a class="govuk-link" href="/coproduction/">1 consultation open now</a>' in page
     assert "3 new answers to your comments" in page
+    assert "1 ‘You said, we did’ report" in page
     assert "business case" not in page.lower()  # no commercial data for the forum
