@@ -17,7 +17,7 @@ import pandas as pd
 from ..vocabulary import GeographicLevel, Measure
 from . import geography, semantics
 from .building import Block, area_candidates, assemble, build_areas, fit_lengths
-from .cells import Figures, map_distinct, numeric_share, read_figures
+from .cells import Figures, factorized, map_distinct, numeric_share, read_figures_many
 from .cells import not_a_number_message as bad_figure
 from .naming import title_name
 from .periods import describe_periods, parse_periods, period_kind
@@ -266,8 +266,9 @@ def parse_ees(table: Table, *, file_name: str, series: str, meta: Table | None) 
 
     # Indicators
     blocks = []
+    read = read_figures_many(table.frame, split.indicators)
     for column in split.indicators:
-        figures = read_figures(table.frame[column])
+        figures = read[column]
         if figures.bad.any():
             listed, total = row_problems(
                 figures.bad,
@@ -345,12 +346,7 @@ _FILTER_FIELDS = ("primary_need", "age_min", "age_max", "setting", "breakdown_to
 
 
 def _take(figures: Figures, positions: np.ndarray) -> Figures:
-    return Figures(
-        value=figures.value[positions],
-        marker=figures.marker[positions],
-        empty=figures.empty[positions],
-        bad=figures.bad[positions],
-    )
+    return figures.take(positions)
 
 
 def _duplicates(
@@ -435,15 +431,23 @@ def _geography(table: Table, level_column: str, problems: Problems, warnings: li
     local = level == GeographicLevel.LOCAL_AUTHORITY.value
     supported = national | regional | local
 
-    country_ok = _fits(country, GeographicLevel.NATIONAL)
-    region_ok = _fits(region, GeographicLevel.REGIONAL)
-    new_ok = _fits(new_la, GeographicLevel.LOCAL_AUTHORITY)
-    old_ok = pd.Series(old_la, dtype="str").str.fullmatch(geography.OLD_LA_CODE.pattern).to_numpy(dtype=bool)
+    fitting: dict[tuple[int, str], np.ndarray] = {}
+
+    def fits(values: np.ndarray, level_value) -> np.ndarray:
+        """_fits, once per column and level."""
+        found = fitting.get((id(values), str(level_value)))
+        if found is None:
+            found = fitting[(id(values), str(level_value))] = _fits(values, level_value)
+        return found
+
+    country_ok = fits(country, GeographicLevel.NATIONAL)
+    region_ok = fits(region, GeographicLevel.REGIONAL)
+    old_ok = _distinct_fullmatch(old_la, geography.OLD_LA_CODE.pattern)
 
     def code_problems(mask, values, column_name, level_value, *, required_message):
         position = table.position(column_name)
         empty = mask & (values == "")
-        bad = mask & (values != "") & ~_fits(values, level_value)
+        bad = mask & (values != "") & ~fits(values, level_value)
         if required_message and empty.any():
             listed, total = row_problems(empty, rows, column_name or _missing(level_value), required_message)
             problems.add_many(listed, total=total, position=position)
@@ -510,7 +514,6 @@ def _geography(table: Table, level_column: str, problems: Problems, warnings: li
             f"{int(old_only.sum()):,} local authority rows have no new_la_code, so their 3-digit "
             "old_la_code is used as the area code."
         )
-    del new_ok
     return Geography(
         level=np.where(supported, level, ""),
         area_code=area_code,
@@ -534,7 +537,14 @@ def _missing(level_value) -> str:
 
 
 def _fits(values: np.ndarray, level) -> np.ndarray:
-    return geography.codes_fit(pd.Series(values, dtype="str"), str(level))
+    """Which codes fit the level's pattern, matched once per distinct code."""
+    codes, distinct = factorized(np.asarray(values, dtype=object))
+    return geography.codes_fit(pd.Series(distinct, dtype="str"), str(level))[codes]
+
+
+def _distinct_fullmatch(values: np.ndarray, pattern: str) -> np.ndarray:
+    codes, distinct = factorized(np.asarray(values, dtype=object))
+    return pd.Series(distinct, dtype="str").str.fullmatch(pattern).to_numpy(dtype=bool)[codes]
 
 
 def _areas(geo: Geography, years: np.ndarray, kept: np.ndarray) -> list:

@@ -27,13 +27,13 @@ import pandas as pd
 
 from ..vocabulary import GeographicLevel, Measure
 from . import geography
-from .building import area_candidates, build_areas, fit_lengths
-from .cells import map_distinct, not_a_number_message, read_figures
+from .building import Block, area_candidates, assemble, build_areas, fit_lengths
+from .cells import map_distinct, not_a_number_message, read_figures_many
 from .naming import title_name
 from .periods import year_in_text
 from .problems import Problems, row_problems
 from .reading import Table
-from .result import ParsedFile, observation_frame, sorted_levels
+from .result import ParsedFile, sorted_levels
 from .semantics import AGE_MAX, age_range, key
 
 WIDE_LAYOUT = "ONS population, one column per age"
@@ -272,8 +272,9 @@ def parse_population(table: Table, *, file_name: str, series: str, wide: bool) -
 
     # Figures
     figures = {}
+    read_all = read_figures_many(table.frame, value_columns)
     for column in value_columns:
-        read = read_figures(table.frame[column])
+        read = read_all[column]
         if read.bad.any():
             listed, total = row_problems(
                 read.bad,
@@ -299,37 +300,30 @@ def parse_population(table: Table, *, file_name: str, series: str, wide: bool) -
     kept = np.flatnonzero(~duplicate)
     topic = np.where(sex != "", "Sex", "").astype(object)
 
-    blocks = []
-    for column in value_columns:
-        read = figures[column]
-        if wide:
-            low, high = ages[column]
-            block_min = np.full(len(kept), low, dtype=object)
-            block_max = np.full(len(kept), high, dtype=object)
-        else:
-            block_min, block_max = age_min[kept], age_max[kept]
-        blocks.append(
-            {
-                "area_code": code_array[kept],
-                "year": year[kept],
-                "time_period": year[kept],
-                "measure": np.full(len(kept), Measure.POPULATION.value, dtype=object),
-                "primary_need": np.full(len(kept), "", dtype=object),
-                "age_min": block_min,
-                "age_max": block_max,
-                "setting": np.full(len(kept), "", dtype=object),
-                "breakdown_topic": topic[kept],
-                "breakdown": sex[kept],
-                "value": read.value[kept],
-                "marker": read.marker[kept],
-                "indicator": np.full(len(kept), column, dtype=object),
-                "_empty": read.empty[kept],
-            }
+    none = np.full(len(kept), None, dtype=object)
+    row_arrays = {
+        "area_code": code_array[kept],
+        "year": year[kept],
+        "time_period": year[kept],
+        "primary_need": np.full(len(kept), "", dtype=object),
+        "age_min": none if wide else age_min[kept],
+        "age_max": none if wide else age_max[kept],
+        "setting": np.full(len(kept), "", dtype=object),
+        "breakdown_topic": topic[kept],
+        "breakdown": sex[kept],
+    }
+    blocks = [
+        Block(
+            indicator=column,
+            measure=Measure.POPULATION.value,
+            primary_need="",
+            setting="",
+            figures=figures[column].take(kept),
+            ages=ages[column] if wide else None,  # one column per age: its age; otherwise the row's
         )
-    joined = {name: np.concatenate([block[name] for block in blocks]) for name in blocks[0]}
-    not_empty = ~joined.pop("_empty")
-    empty_cells = int((~not_empty).sum())
-    observations = observation_frame({name: array[not_empty] for name, array in joined.items()})
+        for column in value_columns
+    ]
+    observations, _, empty_cells = assemble(row_arrays, blocks)
     observations = fit_lengths(observations, warnings)
     if empty_cells:
         warnings.append(f"{empty_cells:,} empty cells were left out: no figure was published for them.")

@@ -77,9 +77,12 @@ class ParsedFile:
     warnings: list[str] = field(default_factory=list)
 
 
-def observation_frame(columns: dict[str, object]) -> pd.DataFrame:
-    """The observations table in its fixed column order and types, from equal-length arrays."""
-    frame = pd.DataFrame({name: columns[name] for name in OBSERVATION_COLUMNS})
+def observation_frame(columns: dict[str, object], *, copy: bool = True) -> pd.DataFrame:
+    """The observations table in its fixed column order and types, from equal-length arrays.
+
+    copy=False when the arrays are the caller's own to give away: the frame keeps them as they are
+    instead of copying them into blocks of one type."""
+    frame = pd.DataFrame({name: columns[name] for name in OBSERVATION_COLUMNS}, copy=copy)
     for name in TEXT_COLUMNS:
         frame[name] = frame[name].astype("str")
     for name in ("year", "time_period"):
@@ -88,6 +91,13 @@ def observation_frame(columns: dict[str, object]) -> pd.DataFrame:
         frame[name] = frame[name].astype(object)
     frame["value"] = frame["value"].astype("float64")
     return frame.reset_index(drop=True)
+
+
+def text_from_codes(distinct, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A str column from its distinct values and each row's index into them: the distinct values are
+    converted to str (as astype("str") would), then taken by index, all in Arrow."""
+    values = pd.Series(np.asarray(distinct, dtype=object), dtype=object).astype("str").array
+    return values.take(np.asarray(codes, dtype="int64"))
 
 
 def empty_observations() -> pd.DataFrame:

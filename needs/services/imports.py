@@ -379,18 +379,19 @@ def _partition_name(dataset_id: int) -> str:
 
 def _partition_create(dataset_id: int) -> None:
     """A fresh, unindexed table shaped like needs_observation, not yet attached: readers cannot see it."""
-    name = _partition_name(dataset_id)
+    name, pk = _partition_name(dataset_id), int(dataset_id)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
         cursor.execute(f"CREATE TABLE {name} (LIKE needs_observation INCLUDING DEFAULTS)")
+        # Added while empty, the check costs nothing; COPY checks each row, and attaching skips a scan.
+        cursor.execute(f"ALTER TABLE {name} ADD CONSTRAINT {name}_dataset CHECK (dataset_id = {pk})")
 
 
 def _partition_index(dataset_id: int) -> None:
     """Build the indexes in bulk once the rows are in, defined as the parent's are so that attaching
-    adopts them rather than building them again; the check lets attaching skip scanning the rows."""
-    name, pk = _partition_name(dataset_id), int(dataset_id)
+    adopts them rather than building them again."""
+    name = _partition_name(dataset_id)
     with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {name} ADD CONSTRAINT {name}_dataset CHECK (dataset_id = {pk})")
         cursor.execute(f"ALTER TABLE {name} ADD PRIMARY KEY (id, dataset_id)")
         cursor.execute(f"CREATE INDEX {name}_area ON {name} (area_id, measure, year)")
         cursor.execute(f"ANALYZE {name}")  # the planner knows the new rows from the first query
