@@ -1,8 +1,14 @@
 """One base for every form: GOV.UK layout through crispy-forms-gds, errors in the page's error summary."""
 
+import datetime
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout, Submit
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils import timezone
 
 from .uploads import human_size
 
@@ -65,3 +71,31 @@ class ConfirmForm(GovForm):
     """A yes-only confirmation: the page says what will happen, the button does it."""
 
     submit_label = "Confirm"
+
+
+class GovDateField(DateInputField):
+    """The GOV.UK date input with messages that name the question, and a check for a real date."""
+
+    def __init__(self, *, name: str, past_only: bool = True, **kwargs):
+        super().__init__(require_all_fields=False, **kwargs)
+        self.name = name
+        self.past_only = past_only
+        self.error_messages["required"] = f"Enter the {name.lower()}"
+        self.error_messages["incomplete"] = f"{name} must be a real date"
+        for part, subfield in zip(("day", "month", "year"), self.fields, strict=True):
+            subfield.error_messages["incomplete"] = f"{name} must include a {part}"
+            subfield.validators = [RegexValidator(r"^\s*[0-9]+\s*$", f"{name} must be a real date")]
+
+    def compress(self, data_list):
+        day, month, year = (str(part or "").strip() for part in data_list)
+        if not (day and month and year):
+            return None
+        if len(year) != 4:
+            raise ValidationError(f"Year must include 4 numbers, like {timezone.localdate().year}")
+        try:
+            value = datetime.date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise ValidationError(f"{self.name} must be a real date") from error
+        if self.past_only and value > timezone.localdate():
+            raise ValidationError(f"{self.name} must be today or in the past")
+        return value

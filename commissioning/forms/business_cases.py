@@ -5,8 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Size
 from django import forms
 
-from core.forms import GovForm
-from needs.forms.planning import GovDateField
+from core.forms import GovDateField, GovForm
 
 from ..models import BusinessCaseStatus, DecisionOutcome, DecisionStep, FundingSource
 

@@ -7,8 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from accounts.models import Role
-from core.forms import GovForm
-from needs.forms.planning import GovDateField
+from core.forms import GovDateField, GovForm
 from needs.vocabulary import AGE_BANDS, PrimaryNeed
 
 from ..models import IntentionStatus, Priority
