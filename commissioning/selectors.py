@@ -3,7 +3,8 @@ specification answers 404 like a missing one."""
 
 from django.shortcuts import get_object_or_404
 
-from .models import BusinessCase, CommissioningIntention, ServiceSpecification
+from .models import BusinessCase, CommissioningIntention, ServiceSpecification, SpecificationVersion
+from .services.specifications import SECTIONS
 
 
 def _organisation_id(user) -> int | None:
@@ -55,3 +56,21 @@ def specifications_for_user(user):
 
 def get_specification_for_user_or_404(user, pk) -> ServiceSpecification:
     return get_object_or_404(specifications_for_user(user).select_related("created_by"), pk=pk)
+
+
+def specification_sections(version: SpecificationVersion) -> list[dict]:
+    """Each section of a version, in order, ready to show: its text, or its table's rows."""
+    sections = version.sections or {}
+    return [
+        {
+            "section": section,
+            "text": "" if section.is_table else sections.get(section.key) or "",
+            "rows": [
+                [row.get(column.key, "") for column in section.columns]
+                for row in sections.get(section.key) or []
+            ]
+            if section.is_table
+            else [],
+        }
+        for section in SECTIONS
+    ]

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.rules import is_council_staff, is_forum_member
+from commissioning.selectors import specification_sections
 from commissioning.services.specifications import SECTION_BY_KEY, SECTIONS
-from commissioning.views.specifications import section_view
 from core.forms import ConfirmForm
 from core.pdf import PdfView
 from core.permissions import requires
@@ -107,7 +107,7 @@ def _forum_sections(request, consultation, forms_by_section=None) -> list[dict]:
         grouped[comment.section].append(comment)
     can_comment = consultation.status == ConsultationStatus.OPEN and request.user.has_perm(COMMENT)
     items = []
-    for item in section_view(consultation.version):
+    for item in specification_sections(consultation.version):
         key = item["section"].key
         item["comments"] = grouped[key]
         if can_comment:

@@ -25,7 +25,7 @@ from core.permissions import requires
 from ..diff import specification_diff
 from ..forms.specifications import SpecificationForm
 from ..models import SpecificationStatus, SpecificationVersion
-from ..selectors import get_specification_for_user_or_404, specifications_for_user
+from ..selectors import get_specification_for_user_or_404, specification_sections, specifications_for_user
 from ..services import specifications as services
 
 PAGE_SIZE = 25
@@ -47,24 +47,6 @@ def _add_errors(form, error: ValidationError) -> None:
 
 def _render_form(request, template: str, context: dict):
     return render(request, template, context, status=400 if context["form"].errors else 200)
-
-
-def section_view(version: SpecificationVersion) -> list[dict]:
-    """Each section of a version, in order, ready to show."""
-    sections = version.sections or {}
-    return [
-        {
-            "section": section,
-            "text": "" if section.is_table else sections.get(section.key) or "",
-            "rows": [
-                [row.get(column.key, "") for column in section.columns]
-                for row in sections.get(section.key) or []
-            ]
-            if section.is_table
-            else [],
-        }
-        for section in services.SECTIONS
-    ]
 
 
 def _version_or_404(specification, number) -> SpecificationVersion:
@@ -144,7 +126,7 @@ def spec_detail(request, pk):
             "specification": specification,
             "latest": latest,
             "versions": versions,
-            "sections": section_view(latest) if latest else [],
+            "sections": specification_sections(latest) if latest else [],
             "can_edit": can_manage,
             "edit_makes_new_version": bool(latest and latest.is_locked),
             "actions": actions,
@@ -240,7 +222,7 @@ def spec_version(request, pk, number):
             "specification": specification,
             "version": version,
             "is_latest": latest is not None and latest.pk == version.pk,
-            "sections": section_view(version),
+            "sections": specification_sections(version),
         },
     )
 
@@ -262,7 +244,7 @@ class SpecificationPdfView(PdfView):
             "specification": specification,
             "version": version,
             "organisation": specification.organisation,
-            "sections": section_view(version),
+            "sections": specification_sections(version),
         }
 
     def get_filename(self, context: dict) -> str:
