@@ -1,0 +1,115 @@
+"""Reads for compliance packs: expiry flags and what is missing.
+
+A provider user reaches only their own organisation's pack; a council commissioner reaches every pack;
+nobody else reaches any. An item outside that scope answers 404 like a missing one.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.rules import is_provider_user
+
+from .models import Insurance, InsuranceKind, Policy, PolicyKind, ProviderProfile
+from .rules import is_council_commissioner
+
+WARN_DAYS = 60
+URGENT_DAYS = 30
+
+
+def profiles_for_user(user) -> QuerySet[ProviderProfile]:
+    qs = ProviderProfile.objects.select_related("organisation")
+    if is_council_commissioner(user):
+        return qs
+    if is_provider_user(user):
+        return qs.filter(organisation_id=user.organisation_id)
+    return qs.none()
+
+
+def get_profile_for_user_or_404(user, pk) -> ProviderProfile:
+    return get_object_or_404(profiles_for_user(user), pk=pk)
+
+
+@dataclass(frozen=True)
+class ExpiryFlag:
+    item: object
+    label: str
+    date: datetime.date
+    days_left: int  # negative when already past
+
+    @property
+    def expired(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def urgent(self) -> bool:
+        return self.days_left <= URGENT_DAYS
+
+    @property
+    def text(self) -> str:
+        if self.expired:
+            return "Expired"
+        if self.days_left == 0:
+            return "Expires today"
+        return f"Expires in {self.days_left} day{'s' if self.days_left != 1 else ''}"
+
+
+def pack_expiry_flags(profile: ProviderProfile, *, today: datetime.date | None = None) -> list[ExpiryFlag]:
+    """The pack's insurances and policies expired or due within 60 days, soonest first."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=WARN_DAYS)
+    flags = []
+    for insurance in Insurance.objects.filter(
+        profile=profile, removed_at__isnull=True, expires_on__lte=horizon
+    ):
+        flags.append(
+            ExpiryFlag(insurance, str(insurance), insurance.expires_on, (insurance.expires_on - today).days)
+        )
+    for policy in Policy.objects.filter(profile=profile, removed_at__isnull=True, review_on__lte=horizon):
+        flags.append(
+            ExpiryFlag(policy, f"{policy} review", policy.review_on, (policy.review_on - today).days)
+        )
+    return sorted(flags, key=lambda flag: (flag.date, flag.label))
+
+
+@dataclass
+class Completeness:
+    in_place: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.in_place) + len(self.missing)
+
+    @property
+    def summary(self) -> str:
+        return f"{len(self.in_place)} of {self.total} items in place"
+
+
+def pack_completeness(profile: ProviderProfile) -> Completeness:
+    """Seven items a pack needs: a registered setting with its certificate and statement of purpose, the
+    three insurances, a safeguarding policy, and a passed financial check."""
+    result = Completeness()
+    settings_ = list(profile.settings.filter(removed_at__isnull=True))
+    insurance_kinds = set(profile.insurances.filter(removed_at__isnull=True).values_list("kind", flat=True))
+    policy_kinds = set(profile.policies.filter(removed_at__isnull=True).values_list("kind", flat=True))
+    latest_check = profile.financial_checks.order_by("-checked_on", "-id").first()
+    checks = [
+        ("At least one registered school or setting", bool(settings_)),
+        (
+            "A registration certificate and statement of purpose for every setting",
+            bool(settings_)
+            and all(s.registration_certificate_id and s.statement_of_purpose_id for s in settings_),
+        ),
+        *[(f"{kind.label} insurance", kind.value in insurance_kinds) for kind in InsuranceKind],
+        ("Safeguarding policy", PolicyKind.SAFEGUARDING in policy_kinds),
+        ("A passed financial check", latest_check is not None and latest_check.result == "pass"),
+    ]
+    for label, ok in checks:
+        (result.in_place if ok else result.missing).append(label)
+    return result
