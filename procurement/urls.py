@@ -1,4 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "procurement"
 
-# The pages of this stage arrive with its issue; the prefix /procurement/ is reserved for them.
-urlpatterns: list = []
+urlpatterns = [
+    path("compliance-pack/", views.own_pack, name="own_pack"),
+    path("providers/", views.pack_list, name="pack_list"),
+    path("providers/<int:pk>/", views.pack_detail, name="pack_detail"),
+]

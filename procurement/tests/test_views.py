@@ -1,0 +1,52 @@
+import pytest
+from django.urls import reverse
+
+from procurement.services import insurance_add, provider_profile_get_or_create
+from tests.access import assert_access, client_for, only
+
+COUNCIL_COMMISSIONERS = ["commissioner_northshire", "lead_northshire", "commissioner_southvale"]
+
+
+@pytest.fixture
+def packs(oakfield, riverside):
+    return {
+        "oakfield": provider_profile_get_or_create(organisation=oakfield),
+        "riverside": provider_profile_get_or_create(organisation=riverside),
+    }
+
+
+def test_own_pack_is_for_provider_users_only(request, packs):
+    table = only({"provider_oakfield": 200, "provider_riverside": 200})
+    assert_access(request, reverse("procurement:own_pack"), table)
+
+
+def test_provider_sees_their_own_pack_with_flags(request, packs, provider_oakfield):
+    import datetime
+
+    from django.utils import timezone
+
+    insurance_add(
+        actor=provider_oakfield,
+        profile=packs["oakfield"],
+        kind="public_liability",
+        insurer="Zurich",
+        cover_pounds=5_000_000,
+        expires_on=timezone.localdate() + datetime.timedelta(days=20),
+    )
+    page = client_for(request, "provider_oakfield").get(reverse("procurement:own_pack")).content.decode()
+    assert "Oakfield School Ltd" in page and "Expires in 20 days" in page and "1 of 7 items in place" in page
+
+
+def test_pack_list_is_for_council_commissioners(request, packs):
+    assert_access(request, reverse("procurement:pack_list"), only({p: 200 for p in COUNCIL_COMMISSIONERS}))
+
+
+def test_pack_detail_access(request, packs):
+    assert_access(
+        request,
+        reverse("procurement:pack_detail", args=[packs["oakfield"].pk]),
+        only({p: 200 for p in COUNCIL_COMMISSIONERS}),
+    )
+    for persona in COUNCIL_COMMISSIONERS:
+        missing = reverse("procurement:pack_detail", args=[999999])
+        assert client_for(request, persona).get(missing).status_code == 404
