@@ -17,6 +17,8 @@ NAVIGATION = [
     NavItem("Needs", "needs:profile", "needs.view_analysis"),
     NavItem("Plan", "commissioning:intention_list", "commissioning.view"),
     NavItem("Consultations", "coproduction:consultation_list", "coproduction.view"),
+    NavItem("Compliance pack", "procurement:own_pack", "procurement.edit_own_pack"),
+    NavItem("Provider compliance", "procurement:pack_list", "procurement.view_packs"),
     NavItem("Documents", "core:document_list", "core.view_documents"),
     NavItem("Notifications", "core:notification_list", "core.view_notifications"),
     NavItem("Audit log", "core:audit_log", "core.view_audit_log"),

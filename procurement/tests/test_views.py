@@ -50,3 +50,14 @@ def test_pack_detail_access(request, packs):
     for persona in COUNCIL_COMMISSIONERS:
         missing = reverse("procurement:pack_detail", args=[999999])
         assert client_for(request, persona).get(missing).status_code == 404
+
+
+def test_navigation_links_providers_and_commissioners_to_the_packs(request, packs):
+    """Providers see "Compliance pack", council commissioners "Provider compliance", forum members neither."""
+    home = reverse("dashboard:home")
+    provider = client_for(request, "provider_oakfield").get(home).content.decode()
+    commissioner = client_for(request, "commissioner_southvale").get(home).content.decode()
+    forum = client_for(request, "forum_member").get(home).content.decode()
+    assert "Compliance pack" in provider and "Provider compliance" not in provider
+    assert "Provider compliance" in commissioner and "Compliance pack" not in commissioner
+    assert "Compliance pack" not in forum and "Provider compliance" not in forum
