@@ -4,7 +4,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts.models import User
-from dashboard.demo import commissioning, needs, people
+from dashboard.demo import commissioning, needs, people, procurement
 
 
 class Command(BaseCommand):
@@ -37,6 +37,8 @@ class Command(BaseCommand):
         }
         with transaction.atomic():
             commissioning.seed_business_cases(people=people_by_role)
+        with transaction.atomic():
+            procurement.seed(commissioner=commissioner)
         if quiet:
             return
         self.stdout.write(
