@@ -59,22 +59,41 @@ class ExpiryFlag:
         return f"Expires in {self.days_left} day{'s' if self.days_left != 1 else ''}"
 
 
-def pack_expiry_flags(profile: ProviderProfile, *, today: datetime.date | None = None) -> list[ExpiryFlag]:
-    """The pack's insurances and policies expired or due within 60 days, soonest first."""
+def _flags(insurances, policies, today: datetime.date) -> list[ExpiryFlag]:
+    flags = [
+        ExpiryFlag(insurance, str(insurance), insurance.expires_on, (insurance.expires_on - today).days)
+        for insurance in insurances
+    ] + [
+        ExpiryFlag(policy, f"{policy} review", policy.review_on, (policy.review_on - today).days)
+        for policy in policies
+    ]
+    return sorted(flags, key=lambda flag: (flag.date, flag.label))
+
+
+def expiry_flags_by_profile(
+    profile_ids, *, today: datetime.date | None = None
+) -> dict[int, list[ExpiryFlag]]:
+    """For each pack, its insurances and policies expired or due within 60 days, soonest first: two
+    queries however many packs there are."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=WARN_DAYS)
-    flags = []
+    profile_ids = list(profile_ids)
+    insurances: dict[int, list] = {pk: [] for pk in profile_ids}
+    policies: dict[int, list] = {pk: [] for pk in profile_ids}
     for insurance in Insurance.objects.filter(
-        profile=profile, removed_at__isnull=True, expires_on__lte=horizon
+        profile_id__in=profile_ids, removed_at__isnull=True, expires_on__lte=horizon
     ):
-        flags.append(
-            ExpiryFlag(insurance, str(insurance), insurance.expires_on, (insurance.expires_on - today).days)
-        )
-    for policy in Policy.objects.filter(profile=profile, removed_at__isnull=True, review_on__lte=horizon):
-        flags.append(
-            ExpiryFlag(policy, f"{policy} review", policy.review_on, (policy.review_on - today).days)
-        )
-    return sorted(flags, key=lambda flag: (flag.date, flag.label))
+        insurances[insurance.profile_id].append(insurance)
+    for policy in Policy.objects.filter(
+        profile_id__in=profile_ids, removed_at__isnull=True, review_on__lte=horizon
+    ):
+        policies[policy.profile_id].append(policy)
+    return {pk: _flags(insurances[pk], policies[pk], today) for pk in profile_ids}
+
+
+def pack_expiry_flags(profile: ProviderProfile, *, today: datetime.date | None = None) -> list[ExpiryFlag]:
+    """The pack's insurances and policies expired or due within 60 days, soonest first."""
+    return expiry_flags_by_profile([profile.pk], today=today)[profile.pk]
 
 
 @dataclass

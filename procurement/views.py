@@ -10,7 +10,13 @@ from django.views.decorators.http import require_GET
 
 from core.permissions import requires
 
-from .selectors import get_profile_for_user_or_404, pack_completeness, pack_expiry_flags, profiles_for_user
+from .selectors import (
+    expiry_flags_by_profile,
+    get_profile_for_user_or_404,
+    pack_completeness,
+    pack_expiry_flags,
+    profiles_for_user,
+)
 from .services import provider_profile_get_or_create
 
 EDIT_OWN = "procurement.edit_own_pack"
@@ -41,7 +47,8 @@ def own_pack(request):
 @requires(VIEW_PACKS)
 def pack_list(request):
     page = Paginator(profiles_for_user(request.user), 25).get_page(request.GET.get("page"))
-    rows = [{"profile": p, "flags": pack_expiry_flags(p)} for p in page.object_list]
+    flags = expiry_flags_by_profile(profile.pk for profile in page.object_list)
+    rows = [{"profile": profile, "flags": flags[profile.pk]} for profile in page.object_list]
     return render(request, "procurement/pack_list.html", {"page": page, "rows": rows})
 
 

@@ -61,3 +61,38 @@ def test_navigation_links_providers_and_commissioners_to_the_packs(request, pack
     assert "Compliance pack" in provider and "Provider compliance" not in provider
     assert "Provider compliance" in commissioner and "Compliance pack" not in commissioner
     assert "Compliance pack" not in forum and "Provider compliance" not in forum
+
+
+def test_pack_list_asks_the_same_number_of_queries_however_many_packs(request, packs, provider_oakfield):
+    """Expiry flags for a page of packs come from two queries, not two per pack."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from accounts.models import OrganisationKind
+    from accounts.services import organisation_create
+
+    client = client_for(request, "commissioner_northshire")
+    url = reverse("procurement:pack_list")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    soon = timezone.localdate() + datetime.timedelta(days=10)
+    insurance_add(
+        actor=provider_oakfield, profile=packs["oakfield"], kind="public_liability", insurer="Zurich",
+        cover_pounds=5_000_000, expires_on=soon,
+    )  # fmt: skip
+    few = queries()
+    for number in range(10):
+        organisation = organisation_create(
+            name=f"Provider {number} Ltd", slug=f"provider-{number}", kind=OrganisationKind.PROVIDER
+        )
+        provider_profile_get_or_create(organisation=organisation)
+    page = client.get(url).content.decode()
+    assert "Provider 9 Ltd" in page and "Expires in 10 days" in page
+    assert queries() == few
