@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.rules import is_council_staff, is_forum_member
 from commissioning.selectors import specification_sections
 from commissioning.services.specifications import SECTION_BY_KEY, SECTIONS
-from core.forms import ConfirmForm
+from core.forms import ConfirmForm, add_service_errors
 from core.pdf import PdfView
 from core.permissions import requires
 
@@ -38,14 +38,6 @@ from .selectors import (
 VIEW = "coproduction.view"
 MANAGE = "coproduction.manage"
 COMMENT = "coproduction.comment"
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _by_section(comments) -> list[dict]:
@@ -89,7 +81,7 @@ def consultation_create(request):
                 forums=form.cleaned_data["forums"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if consultation.status == ConsultationStatus.OPEN:
                 messages.success(request, "The consultation is open and the invited forums have been told.")
@@ -172,7 +164,7 @@ def comment_add(request, pk, section):
                 actor=request.user, consultation=consultation, section=section, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"Your comment on {SECTION_BY_KEY[section].heading.lower()} has been added."
@@ -205,7 +197,7 @@ def response_add(request, pk, comment_pk):
                 changed_in_version=form.cleaned_data["changed_in_version"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your answer has been saved and the forum member has been told.")
             return redirect(f"{consultation_url(consultation)}#comment-{comment.pk}")
@@ -239,7 +231,7 @@ def _confirm(request, pk, *, action: str):
                 services.consultation_complete(actor=request.user, consultation=consultation)
                 messages.success(request, 'The consultation is complete. "You said, we did" is final.')
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("coproduction:consultation_detail", pk=consultation.pk)
     return render(

@@ -39,6 +39,16 @@ class GovFormMixin:
         return list(self.fields)
 
 
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names where the form has that field,
+    otherwise above the form, so the page's error summary lists it either way."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 class GovForm(GovFormMixin, forms.Form):
     pass
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.documents import document_store
+from core.forms import add_service_errors
 from core.permissions import requires
 from core.uploads import UploadRejected
 
@@ -65,14 +66,6 @@ def pack_detail(request, pk):
     return render(request, "procurement/pack.html", _pack_context(profile))
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for key, errors in error.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @require_http_methods(["GET", "POST"])
 @requires(EDIT_OWN)
 def insurance_add_view(request):
@@ -103,7 +96,7 @@ def insurance_add_view(request):
         except UploadRejected as rejected:
             form.add_error("certificate", rejected.message)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{insurance} has been added to your compliance pack.")
             return redirect("procurement:own_pack")

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.forms import add_service_errors
 from core.permissions import requires
 from needs.analysis.projections import band_label, need_label
 from needs.models import ProjectionRun
@@ -25,14 +26,6 @@ from ..selectors import get_intention_for_user_or_404, intentions_for_user
 from ..services import intentions as services
 
 PAGE_SIZE = 25
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _render_form(request, template: str, context: dict):
@@ -136,7 +129,7 @@ def intention_create(request):
                 actor=request.user, gap_reference=reference, projection=projection, **_values(form)
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Intention ‘{intention.title}’ saved")
             return redirect("commissioning:intention_detail", pk=intention.pk)
@@ -188,7 +181,7 @@ def intention_edit(request, pk):
                     intention=intention, actor=request.user, status=form.cleaned_data["status"]
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Intention updated")
             return redirect("commissioning:intention_detail", pk=intention.pk)

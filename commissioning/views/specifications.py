@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.audit import audit_record
-from core.forms import ConfirmForm
+from core.forms import ConfirmForm, add_service_errors
 from core.models import AuditAction
 from core.pdf import PdfView
 from core.permissions import requires
@@ -35,14 +35,6 @@ PAGE_TRANSITIONS = {"approve": "Approve version {number}"}
 
 def _can_manage(user) -> bool:
     return user.has_perm(services.MANAGE)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _render_form(request, template: str, context: dict):
@@ -97,7 +89,7 @@ def spec_create(request):
                 sections=form.sections_data(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The specification has been created as a draft (version 1).")
             return redirect("commissioning:spec_detail", pk=specification.pk)
@@ -160,7 +152,7 @@ def spec_edit(request, pk):
                 change_summary=form.cleaned_data.get("change_summary", ""),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if written.number != latest.number:
                 messages.success(request, f"Version {written.number} has been created.")

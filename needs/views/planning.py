@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.charts import Series, make_chart
+from core.forms import add_service_errors
 from core.permissions import requires
 
 from ..analysis import gaps as gap_analysis
@@ -50,15 +51,6 @@ def _flags(user) -> dict[str, bool]:
         "can_run_projection": user.has_perm("needs.run_projection"),
         "can_record_feedback": user.has_perm("needs.record_feedback"),
     }
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field where it names one, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _render_form(request, template: str, context: dict):
@@ -123,7 +115,7 @@ def capacity_create(request):
         try:
             capacity = services.capacity_create(actor=request.user, **_capacity_values(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             plural = "s" if capacity.places != 1 else ""
             messages.success(
@@ -154,7 +146,7 @@ def capacity_edit(request, pk):
                 capacity=capacity, actor=request.user, **_capacity_values(form)
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The places have been updated.")
             return redirect(_capacity_list_url(capacity.year))
@@ -215,7 +207,7 @@ def projection_create(request):
                 prevalence_change_pct=float(data["prevalence_change_pct"]),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The projection has been run.")
             return redirect("needs:projection_detail", pk=run.pk)
@@ -538,7 +530,7 @@ def feedback_create(request):
         try:
             services.feedback_create(actor=request.user, **_feedback_values(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The feedback has been recorded.")
             return redirect("needs:feedback_list")
@@ -557,7 +549,7 @@ def feedback_edit(request, pk):
         try:
             services.feedback_update(feedback=feedback, actor=request.user, **_feedback_values(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The feedback has been updated.")
             return redirect("needs:feedback_list")
