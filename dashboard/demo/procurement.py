@@ -6,8 +6,8 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import User
-from procurement import services
 from procurement.models import InsuranceKind, Judgement, PolicyKind, Regulator
+from procurement.services import compliance as services
 
 
 def _pack(*, provider: User, school: dict, insurances: list[tuple], policies: list[tuple]) -> None:

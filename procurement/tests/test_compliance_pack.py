@@ -8,9 +8,9 @@ from core.audit import audit_events_for
 from core.documents import document_store
 from core.models import AuditAction
 from core.uploads import UploadRejected
-from procurement import services
 from procurement.models import FinancialResult, InsuranceKind, Judgement, PolicyKind
-from procurement.selectors import pack_completeness, pack_expiry_flags, profiles_for_user
+from procurement.selectors.compliance import pack_completeness, pack_expiry_flags, profiles_for_user
+from procurement.services import compliance as services
 
 TODAY = datetime.date(2026, 6, 1)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

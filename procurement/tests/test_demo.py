@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from procurement.models import Insurance, Policy, ProviderProfile
-from procurement.selectors import pack_expiry_flags
+from procurement.selectors.compliance import pack_expiry_flags
 
 
 @pytest.mark.django_db

@@ -104,7 +104,7 @@ def test_an_expired_insurance_is_accepted_and_shown_as_expired(request, oakfield
 def test_only_the_pack_owner_sees_the_add_button(request, oakfield):
     own = client_for(request, "provider_oakfield").get(reverse("procurement:own_pack")).content.decode()
     assert URL in own
-    from procurement.services import provider_profile_get_or_create
+    from procurement.services.compliance import provider_profile_get_or_create
 
     profile = provider_profile_get_or_create(organisation=oakfield)
     seen = client_for(request, "commissioner_northshire").get(

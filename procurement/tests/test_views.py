@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from procurement.services import insurance_add, provider_profile_get_or_create
+from procurement.services.compliance import insurance_add, provider_profile_get_or_create
 from tests.access import assert_access, client_for, only
 
 COUNCIL_COMMISSIONERS = ["commissioner_northshire", "lead_northshire", "commissioner_southvale"]

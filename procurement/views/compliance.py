@@ -16,15 +16,15 @@ from core.forms import add_service_errors
 from core.permissions import requires
 from core.uploads import UploadRejected
 
-from .forms import CERTIFICATE_TYPES, InsuranceForm
-from .selectors import (
+from ..forms.compliance import CERTIFICATE_TYPES, InsuranceForm
+from ..selectors.compliance import (
     expiry_flags_by_profile,
     get_profile_for_user_or_404,
     pack_completeness,
     pack_expiry_flags,
     profiles_for_user,
 )
-from .services import insurance_add, provider_profile_get_or_create
+from ..services.compliance import insurance_add, provider_profile_get_or_create
 
 EDIT_OWN = "procurement.edit_own_pack"
 VIEW_PACKS = "procurement.view_packs"

@@ -3,15 +3,9 @@ commissioner (any local authority) reads every pack and records financial checks
 
 import rules
 
-from accounts.rules import is_commissioner, is_provider_user
+from accounts.rules import is_provider_user
 
-
-@rules.predicate
-def in_local_authority(user) -> bool:
-    return bool(user.is_authenticated and user.organisation_id and user.organisation.is_local_authority)
-
-
-is_council_commissioner = is_commissioner & in_local_authority
+from .common import is_council_commissioner
 
 rules.add_perm("procurement.edit_own_pack", is_provider_user)
 rules.add_perm("procurement.view_packs", is_council_commissioner)

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from accounts.rules import is_provider_user
 
-from .models import Insurance, InsuranceKind, Policy, PolicyKind, ProviderProfile
-from .rules import is_council_commissioner
+from ..models import Insurance, InsuranceKind, Policy, PolicyKind, ProviderProfile
+from ..rules import is_council_commissioner
 
 WARN_DAYS = 60
 URGENT_DAYS = 30

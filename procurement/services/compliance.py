@@ -14,7 +14,7 @@ from accounts.rules import is_provider_user
 from core.audit import audit_record
 from core.models import AuditAction, Document
 
-from .models import (
+from ..models import (
     FinancialCheck,
     FinancialResult,
     Insurance,
@@ -23,7 +23,7 @@ from .models import (
     ProviderProfile,
     ProviderSetting,
 )
-from .rules import is_council_commissioner
+from ..rules import is_council_commissioner
 
 INSURANCE_FIELDS = ("kind", "insurer", "cover_pounds", "expires_on", "certificate")
 POLICY_FIELDS = ("kind", "name", "review_on", "document")

@@ -6,7 +6,7 @@ from django.conf import settings
 from core.forms import GovDateField, GovForm
 from core.uploads import human_size
 
-from .models import InsuranceKind
+from ..models import InsuranceKind
 
 # What a certificate, policy or statement of purpose may be: a document or a scan of one.
 CERTIFICATE_TYPES = ["pdf", "docx", "odt", "png", "jpg"]

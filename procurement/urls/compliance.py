@@ -1,8 +1,6 @@
 from django.urls import path
 
-from . import views
-
-app_name = "procurement"
+from ..views import compliance as views
 
 urlpatterns = [
     path("compliance-pack/", views.own_pack, name="own_pack"),

@@ -1,0 +1,3 @@
+"""Pages for fps."""
+
+urlpatterns: list = []

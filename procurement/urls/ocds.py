@@ -1,0 +1,3 @@
+"""The OCDS download page."""
+
+urlpatterns: list = []

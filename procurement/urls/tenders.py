@@ -1,0 +1,3 @@
+"""Pages for tenders."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Procurement pages, one module per sub-domain; views stay thin and call services and selectors."""
