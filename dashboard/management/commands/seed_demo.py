@@ -4,7 +4,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts.models import User
-from dashboard.demo import commissioning, needs, people, procurement
+from dashboard.demo import commissioning, evaluation, fps, needs, people, procurement, tenders
 
 
 class Command(BaseCommand):
@@ -39,6 +39,11 @@ class Command(BaseCommand):
             commissioning.seed_business_cases(people=people_by_role)
         with transaction.atomic():
             procurement.seed(commissioner=commissioner)
+        # Do: the purchasing system first (an admission round is one of its tenders), then tenders and
+        # their evaluation.
+        for stage in (fps, tenders, evaluation):
+            with transaction.atomic():
+                stage.seed()
         if quiet:
             return
         self.stdout.write(

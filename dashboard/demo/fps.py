@@ -1,0 +1,5 @@
+"""Demo fps: filled in by the fps part of procurement."""
+
+
+def seed() -> None:
+    """Create the demo data for this part, or leave what is there alone."""

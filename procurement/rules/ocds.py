@@ -1,0 +1,1 @@
+"""Who may download the open contracting data."""
