@@ -213,3 +213,11 @@ LOGGING = {
 
 # Model history is for reading: the support admin cannot roll an object back to an old version.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Open Contracting Data Standard export (procurement/ocds). An ocid prefix is issued by the Open
+# Contracting Partnership; "ocds-0000000" is a placeholder that marks the data as not yet registered.
+OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-0000000")
+OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", default=SERVICE_NAME)
+OCDS_LICENSE = env(
+    "OCDS_LICENSE", default="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+)
