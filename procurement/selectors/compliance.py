@@ -15,7 +15,15 @@ from django.utils import timezone
 
 from accounts.rules import is_provider_user
 
-from ..models import Insurance, InsuranceKind, Policy, PolicyKind, ProviderProfile
+from ..models import (
+    FinancialCheck,
+    Insurance,
+    InsuranceKind,
+    Policy,
+    PolicyKind,
+    ProviderProfile,
+    ProviderSetting,
+)
 from ..rules import is_council_commissioner
 
 WARN_DAYS = 60
@@ -33,6 +41,54 @@ def profiles_for_user(user) -> QuerySet[ProviderProfile]:
 
 def get_profile_for_user_or_404(user, pk) -> ProviderProfile:
     return get_object_or_404(profiles_for_user(user), pk=pk)
+
+
+def own_profile(user) -> ProviderProfile | None:
+    """A provider user's own pack, or None while nothing has been added to it yet (reading never
+    creates one)."""
+    if not is_provider_user(user):
+        return None
+    return profiles_for_user(user).filter(organisation_id=user.organisation_id).first()
+
+
+# Items of the packs a user reaches, not removed: a provider user their own, a council commissioner every
+# provider's. Editing pages also need `procurement.edit_own_pack`, which only provider users hold.
+
+
+def insurances_for_user(user) -> QuerySet[Insurance]:
+    return Insurance.objects.filter(
+        profile__in=profiles_for_user(user), removed_at__isnull=True
+    ).select_related("profile__organisation", "certificate")
+
+
+def get_insurance_for_user_or_404(user, pk) -> Insurance:
+    return get_object_or_404(insurances_for_user(user), pk=pk)
+
+
+def settings_for_user(user) -> QuerySet[ProviderSetting]:
+    return ProviderSetting.objects.filter(
+        profile__in=profiles_for_user(user), removed_at__isnull=True
+    ).select_related("profile__organisation", "registration_certificate", "statement_of_purpose")
+
+
+def get_setting_for_user_or_404(user, pk) -> ProviderSetting:
+    return get_object_or_404(settings_for_user(user), pk=pk)
+
+
+def policies_for_user(user) -> QuerySet[Policy]:
+    return Policy.objects.filter(profile__in=profiles_for_user(user), removed_at__isnull=True).select_related(
+        "profile__organisation", "document"
+    )
+
+
+def get_policy_for_user_or_404(user, pk) -> Policy:
+    return get_object_or_404(policies_for_user(user), pk=pk)
+
+
+def financial_checks_for_profile(profile: ProviderProfile) -> QuerySet[FinancialCheck]:
+    """A pack's financial checks, latest first, with who recorded each. Reach the profile through
+    `get_profile_for_user_or_404` or `own_profile` first."""
+    return profile.financial_checks.select_related("checked_by", "council").order_by("-checked_on", "-id")
 
 
 @dataclass(frozen=True)
@@ -110,14 +166,20 @@ class Completeness:
         return f"{len(self.in_place)} of {self.total} items in place"
 
 
-def pack_completeness(profile: ProviderProfile) -> Completeness:
+def pack_completeness(profile: ProviderProfile | None) -> Completeness:
     """Seven items a pack needs: a registered setting with its certificate and statement of purpose, the
-    three insurances, a safeguarding policy, and a passed financial check."""
+    three insurances, a safeguarding policy, and a passed financial check. Without a profile yet, every
+    item is missing."""
     result = Completeness()
-    settings_ = list(profile.settings.filter(removed_at__isnull=True))
-    insurance_kinds = set(profile.insurances.filter(removed_at__isnull=True).values_list("kind", flat=True))
-    policy_kinds = set(profile.policies.filter(removed_at__isnull=True).values_list("kind", flat=True))
-    latest_check = profile.financial_checks.order_by("-checked_on", "-id").first()
+    if profile is None:
+        settings_, insurance_kinds, policy_kinds, latest_check = [], set(), set(), None
+    else:
+        settings_ = list(profile.settings.filter(removed_at__isnull=True))
+        insurance_kinds = set(
+            profile.insurances.filter(removed_at__isnull=True).values_list("kind", flat=True)
+        )
+        policy_kinds = set(profile.policies.filter(removed_at__isnull=True).values_list("kind", flat=True))
+        latest_check = profile.financial_checks.order_by("-checked_on", "-id").first()
     checks = [
         ("At least one registered school or setting", bool(settings_)),
         (

@@ -18,6 +18,7 @@ from ..models import (
     FinancialCheck,
     FinancialResult,
     Insurance,
+    Judgement,
     Policy,
     PolicyKind,
     ProviderProfile,
@@ -119,8 +120,19 @@ def policy_change(*, actor, policy: Policy, **values) -> Policy:
     return _save(actor=actor, obj=policy, values=values, fields=POLICY_FIELDS, created=False)
 
 
+def _validate_setting(values: dict) -> None:
+    """A judgement other than "not yet inspected" needs its date, and an inspection cannot be in the
+    future."""
+    judgement, judgement_date = values.get("judgement"), values.get("judgement_date")
+    if judgement != Judgement.NOT_YET_INSPECTED and judgement_date is None:
+        raise ValidationError({"judgement_date": "Enter the date of the latest judgement"})
+    if judgement_date is not None and judgement_date > timezone.localdate():
+        raise ValidationError({"judgement_date": "Date of the latest judgement must be today or in the past"})
+
+
 def setting_add(*, actor, profile: ProviderProfile, **values) -> ProviderSetting:
     _require_owner(actor, profile)
+    _validate_setting({"judgement": Judgement.NOT_YET_INSPECTED, **values})
     return _save(
         actor=actor, obj=ProviderSetting(profile=profile), values=values, fields=SETTING_FIELDS, created=True
     )
@@ -128,6 +140,7 @@ def setting_add(*, actor, profile: ProviderProfile, **values) -> ProviderSetting
 
 def setting_change(*, actor, setting: ProviderSetting, **values) -> ProviderSetting:
     _require_owner(actor, setting.profile)
+    _validate_setting({"judgement": setting.judgement, "judgement_date": setting.judgement_date, **values})
     return _save(actor=actor, obj=setting, values=values, fields=SETTING_FIELDS, created=False)
 
 
