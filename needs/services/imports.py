@@ -51,6 +51,10 @@ COPY_COLUMNS = [
 # Text columns as stored (the area code has become an id by now).
 TEXT_COLUMNS = [name for name in IMPORTED_TEXT_COLUMNS if name != "area_code"]
 CHUNK_ROWS = 200_000
+# Rows turned into CSV text at a time while COPYing.
+COPY_SLICE_ROWS = 50_000
+# The order rows are loaded in: the profile's index, (area_id, measure, year).
+INDEX_ORDER = [("area_id", "ascending"), ("measure", "ascending"), ("year", "ascending")]
 # What the needs profile's queries filter on; ANALYZE skips the others (value, indicator, id).
 ANALYSED_COLUMNS = [
     "dataset_id",
@@ -182,10 +186,14 @@ def dataset_load(*, dataset: Dataset, parsed, progress: Callable[[int], None] | 
     area_ids = _upsert_areas(parsed.areas)
     frame = parsed.observations
     total = len(frame)
+    # On PostgreSQL the whole file becomes one Arrow table sorted in the index's order (see _arrow_table),
+    # COPYed a chunk at a time; elsewhere each chunk is bulk-inserted.
+    rows = _arrow_table(dataset.pk, frame, area_ids) if partitioned and total else None
     for start in range(0, max(total, 1), CHUNK_ROWS):
-        chunk = frame.iloc[start : start + CHUNK_ROWS]
-        if len(chunk):
-            _write_observations(dataset.pk, chunk, area_ids, partitioned=partitioned)
+        if rows is not None:
+            _copy_into(_partition_name(dataset.pk), rows.slice(start, CHUNK_ROWS))
+        elif total:
+            _bulk_insert(dataset.pk, frame.iloc[start : start + CHUNK_ROWS], area_ids)
         percent = min(99, round(100 * min(start + CHUNK_ROWS, total) / max(total, 1)))
         Dataset.objects.filter(pk=dataset.pk).update(progress=percent)
         if progress is not None:
@@ -327,12 +335,8 @@ def _prepared(dataset_id: int, chunk: pd.DataFrame, area_ids: dict[str, int]) ->
     return frame[COPY_COLUMNS]
 
 
-def _write_observations(
-    dataset_id: int, chunk: pd.DataFrame, area_ids: dict[str, int], *, partitioned: bool
-) -> None:
-    if partitioned:
-        _copy_into(_partition_name(dataset_id), _arrow_table(dataset_id, chunk, area_ids))
-        return
+def _bulk_insert(dataset_id: int, chunk: pd.DataFrame, area_ids: dict[str, int]) -> None:
+    """Where there is no COPY (SQLite): batched INSERTs through the ORM."""
     frame = _prepared(dataset_id, chunk, area_ids)
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     Observation.objects.bulk_create([Observation(**record) for record in records], batch_size=5000)
@@ -362,24 +366,26 @@ def _arrow_table(dataset_id: int, chunk: pd.DataFrame, area_ids: dict[str, int])
     columns["value"] = pa.array(chunk["value"], type=pa.float64(), from_pandas=True)
     for name in TEXT_COLUMNS:
         columns[name] = pa.array(chunk[name].fillna(""), type=pa.string(), from_pandas=True)
-    return pa.table({name: columns[name] for name in COPY_COLUMNS})
+    table = pa.table({name: columns[name] for name in COPY_COLUMNS})
+    # Loaded in the order of the profile's index (ids follow, handed out in COPY order), both indexes are
+    # built from presorted rows, about twice as fast, and an area's rows sit together on disk.
+    return table.sort_by(INDEX_ORDER)
 
 
 def _copy_into(table: str, rows) -> None:
-    """COPY ... FROM STDIN in CSV written by Arrow: an empty string is quoted (""), NULL is left empty."""
+    """COPY ... FROM STDIN in CSV written by Arrow: an empty string is quoted (""), NULL is left empty.
+    Written a slice at a time, so the CSV text in memory stays small whatever the file."""
     import pyarrow.csv as pa_csv
 
-    sink = io.BytesIO()
-    pa_csv.write_csv(
-        rows, sink, write_options=pa_csv.WriteOptions(include_header=False, quoting_style="needed")
-    )
-    data = sink.getbuffer()
+    options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
     sql = f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg 3 cursor beneath Django's wrapper
         with raw.copy(sql) as copy:
-            for offset in range(0, len(data), 1 << 20):
-                copy.write(data[offset : offset + (1 << 20)])
+            for offset in range(0, rows.num_rows, COPY_SLICE_ROWS):
+                sink = io.BytesIO()
+                pa_csv.write_csv(rows.slice(offset, COPY_SLICE_ROWS), sink, write_options=options)
+                copy.write(sink.getbuffer())
 
 
 # PostgreSQL keeps one partition of needs_observation per dataset (migration 0002).
