@@ -44,13 +44,28 @@ def _authority_for(request) -> Organisation | None:
     return get_object_or_404(Organisation, slug=slug, kind=OrganisationKind.LOCAL_AUTHORITY)
 
 
+# The stages the file shows, in order: an award recommended but not yet announced is still "in evaluation".
+PUBLIC_STAGES = [
+    ("Open for bids", {TenderStatus.PUBLISHED}),
+    ("Closed for bids", {TenderStatus.CLOSED}),
+    ("Bids opened, in evaluation", {TenderStatus.EVALUATION, TenderStatus.AWARD_RECOMMENDED}),
+    ("Award announced, in standstill", {TenderStatus.STANDSTILL}),
+    ("Awarded", {TenderStatus.AWARDED}),
+    ("Cancelled", {TenderStatus.CANCELLED}),
+]
+
+
 def _stage_counts(authority) -> list[dict]:
-    """How many published tenders the file holds, by status (drafts are never in it)."""
+    """How many published tenders the file holds, by public stage (drafts are never in it)."""
     tenders = Tender.objects.visible_to_bidders()
     if authority is not None:
         tenders = tenders.filter(organisation=authority)
     counts = dict(tenders.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    return [{"label": status.label, "count": counts[status]} for status in TenderStatus if counts.get(status)]
+    rows = [
+        {"label": label, "count": sum(counts.get(status, 0) for status in statuses)}
+        for label, statuses in PUBLIC_STAGES
+    ]
+    return [row for row in rows if row["count"]]
 
 
 @require_GET

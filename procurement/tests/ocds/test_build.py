@@ -145,7 +145,9 @@ def test_each_state_maps_to_the_ocds_codelists(tenders, state, tags, status, met
     )
 
 
-def test_a_published_tender_carries_its_public_facts(tenders, northshire):
+def test_a_published_tender_carries_its_public_facts(tenders, northshire, settings):
+    """Its documents link to the tender's page in the service, never to a file."""
+    settings.SITE_URL = "http://testserver"
     tender = tenders["published"]
     release = _release(tender)
     section = release["tender"]
@@ -166,6 +168,7 @@ def test_a_published_tender_carries_its_public_facts(tenders, northshire):
     ]
     (document,) = section["documents"]
     assert document["title"] == "Service specification" and document["format"] == "application/pdf"
+    assert document["url"] == f"http://testserver/procurement/tenders/{tender.pk}/"
     assert "tenders/specification.pdf" not in _text(release)
 
 

@@ -129,3 +129,17 @@ def test_a_health_partner_commissioner_downloads_every_authority(client, tenders
     client.force_login(user)
     package = json.loads(client.get(DOWNLOAD).content)
     assert _buyers(package) == {"Northshire Council", "Southvale Council"}
+
+
+def test_the_page_counts_tenders_by_public_stage_and_hides_a_recommendation_not_yet_announced(
+    request, tenders
+):
+    from procurement.models import Tender, TenderStatus
+
+    Tender.objects.filter(pk=tenders["closed"].pk).update(status=TenderStatus.AWARD_RECOMMENDED)
+    page = client_for(request, "provider_oakfield").get(PAGE + "?organisation=northshire").content.decode()
+    assert "Award recommended" not in page
+    assert "Bids opened, in evaluation" in page
+    for label in ("Open for bids", "Award announced, in standstill", "Awarded", "Cancelled"):
+        assert label in page
+    assert "Closed for bids" not in page  # no tender is left at that stage
