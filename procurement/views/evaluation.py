@@ -56,6 +56,11 @@ def _commissioner_tender_or_404(request, pk):
     return tender
 
 
+def _data(request):
+    """The posted data, or None for a GET (an empty POST is still a submission)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _render_form(request, template, context, form):
     return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
 
@@ -107,7 +112,7 @@ def evaluation_tender(request, pk):
 @requires(MANAGE)
 def panel(request, pk):
     tender = sel.get_panel_tender_for_user_or_404(request.user, pk)
-    form = PanelAddForm(request.POST or None, tender=tender)
+    form = PanelAddForm(_data(request), tender=tender)
     if request.method == "POST" and form.is_valid():
         try:
             member = svc.panel_member_add(
@@ -179,10 +184,10 @@ def declaration(request, pk):
     existing = sel.declaration_for(request.user, tender)
     bidders = sel.bidders(tender)
     if existing is None:
-        form = DeclarationForm(request.POST or None, bidders=bidders)
+        form = DeclarationForm(_data(request), bidders=bidders)
     else:
         form = ConflictAddForm(
-            request.POST or None,
+            _data(request),
             bidders=bidders.exclude(pk__in=existing.conflicted_providers.values("pk")),
         )
     if request.method == "POST" and form.is_valid():
@@ -236,7 +241,7 @@ def bid_detail(request, pk, bid_pk):
             s.criterion_id: (s.marks, s.justification)
             for s in Score.objects.filter(submission=bid, evaluator=user)
         }
-        form = ScoreForm(request.POST or None, criteria=criteria, initial_scores=own)
+        form = ScoreForm(_data(request), criteria=criteria, initial_scores=own)
         if request.method == "POST" and form.is_valid():
             try:
                 svc.bid_scores_record(submission=bid, evaluator=user, scores=form.values())
@@ -289,7 +294,7 @@ def bid_moderate(request, pk, bid_pk):
         raise Http404
     criteria = sel.marked_criteria(tender)
     current = {m.criterion_id: (m.marks, m.rationale) for m in ModeratedScore.objects.filter(submission=bid)}
-    form = ModerationForm(request.POST or None, criteria=criteria, initial_scores=current)
+    form = ModerationForm(_data(request), criteria=criteria, initial_scores=current)
     if request.method == "POST":
         if tender.status != S.EVALUATION:
             raise PermissionDenied
@@ -338,7 +343,7 @@ def bid_compliance(request, pk, bid_pk):
     }
     can_edit = tender.status == S.EVALUATION and not bid.excluded_at
     form = ComplianceForm(
-        request.POST or None, initial_checks={kind: (c.passed, c.evidence) for kind, c in checks.items()}
+        _data(request), initial_checks={kind: (c.passed, c.evidence) for kind, c in checks.items()}
     )
     if request.method == "POST":
         if not can_edit:
@@ -416,7 +421,7 @@ def _move_page(request, tender, *, form, template, action, success, extra=None):
 def recommend(request, pk):
     tender = _commissioner_tender_or_404(request, pk)
     lots = sel.tender_scores(tender)
-    form = RecommendForm(request.POST or None, lots=[entry.lot for entry in lots])
+    form = RecommendForm(_data(request), lots=[entry.lot for entry in lots])
     return _move_page(
         request,
         tender,
@@ -435,7 +440,7 @@ def recommend(request, pk):
 @requires(MANAGE)
 def withdraw(request, pk):
     tender = _commissioner_tender_or_404(request, pk)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(_data(request))
     return _move_page(
         request,
         tender,
@@ -454,7 +459,7 @@ def standstill(request, pk):
     from django.utils import timezone
 
     tender = _commissioner_tender_or_404(request, pk)
-    form = ConfirmForm(request.POST or None, submit_label="Issue the letters and start standstill")
+    form = ConfirmForm(_data(request), submit_label="Issue the letters and start standstill")
     return _move_page(
         request,
         tender,
@@ -470,7 +475,7 @@ def standstill(request, pk):
 @requires(MANAGE)
 def award(request, pk):
     tender = _commissioner_tender_or_404(request, pk)
-    form = ConfirmForm(request.POST or None, submit_label="Award the contract")
+    form = ConfirmForm(_data(request), submit_label="Award the contract")
     return _move_page(
         request,
         tender,
