@@ -26,18 +26,20 @@ FILE_HELP = "PDF, DOCX, ODT, PNG or JPEG, smaller than {limit}"
 KEEP_HELP = "Leave this empty to keep the current file ({current})."
 
 
-def _file_help(field: forms.FileField, *, current=None) -> None:
-    """Say which files are accepted; on a change page, say that an empty answer keeps the current one."""
+def _file_help(field: forms.FileField, *, changing: bool = False, current=None) -> None:
+    """Say which files are accepted; on a change page the file is optional, and an empty answer keeps the
+    current one."""
     text = FILE_HELP.format(limit=human_size(settings.DOCUMENT_MAX_BYTES))
-    if current is not None:
+    if changing:
         field.required = False
-        text = f"{text}. {KEEP_HELP.format(current=current.original_name or current.safe_name)}"
+        if current is not None:
+            text = f"{text}. {KEEP_HELP.format(current=current.original_name or current.safe_name)}"
     field.help_text = text
 
 
 class InsuranceForm(GovForm):
-    """Add an insurance (its certificate is required) or, given `certificate`, change one: an empty file
-    answer then keeps the current certificate."""
+    """Add an insurance (its certificate is required) or, with `changing`, change one: an empty file
+    answer then keeps the current `certificate`."""
 
     submit_label = "Add insurance"
 
@@ -72,11 +74,11 @@ class InsuranceForm(GovForm):
         },
     )
 
-    def __init__(self, *args, certificate=None, **kwargs):
-        if certificate is not None:
+    def __init__(self, *args, changing: bool = False, certificate=None, **kwargs):
+        if changing:
             kwargs.setdefault("submit_label", "Save changes")
         super().__init__(*args, **kwargs)
-        _file_help(self.fields["certificate"], current=certificate)
+        _file_help(self.fields["certificate"], changing=changing, current=certificate)
 
 
 class SettingForm(GovForm):
@@ -156,7 +158,7 @@ class SettingForm(GovForm):
             kwargs.setdefault("submit_label", "Save changes")
         super().__init__(*args, **kwargs)
         for key in ("registration_certificate", "statement_of_purpose"):
-            _file_help(self.fields[key], current=getattr(setting, key) if setting else None)
+            _file_help(self.fields[key], changing=setting is not None, current=getattr(setting, key, None))
 
     def clean(self):
         data = super().clean()
@@ -169,8 +171,8 @@ class SettingForm(GovForm):
 
 
 class PolicyForm(GovForm):
-    """Add a policy (its document is required) or, given `document`, change one: an empty file answer
-    then keeps the current document."""
+    """Add a policy (its document is required) or, with `changing`, change one: an empty file answer
+    then keeps the current `document`."""
 
     submit_label = "Add policy"
 
@@ -192,11 +194,11 @@ class PolicyForm(GovForm):
         error_messages={"required": "Select the policy document", "empty": "The selected file is empty"},
     )
 
-    def __init__(self, *args, document=None, **kwargs):
-        if document is not None:
+    def __init__(self, *args, changing: bool = False, document=None, **kwargs):
+        if changing:
             kwargs.setdefault("submit_label", "Save changes")
         super().__init__(*args, **kwargs)
-        _file_help(self.fields["document"], current=document)
+        _file_help(self.fields["document"], changing=changing, current=document)
 
     def clean(self):
         data = super().clean()

@@ -180,3 +180,51 @@ def test_scoped_packs(
 def test_only_providers_have_a_pack(northshire):
     with pytest.raises(ValidationError):
         services.provider_profile_get_or_create(organisation=northshire)
+
+
+def test_a_judgement_date_in_the_future_is_refused(provider_oakfield, pack):
+    """An inspection cannot have happened yet; the error names the date field."""
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as caught:
+        services.setting_add(
+            actor=provider_oakfield,
+            profile=pack,
+            name="X",
+            urn="1",
+            judgement=Judgement.GOOD,
+            judgement_date=tomorrow,
+        )
+    assert "judgement_date" in caught.value.message_dict
+
+
+def test_changing_a_setting_to_a_judgement_needs_its_date(provider_oakfield, pack):
+    setting = services.setting_add(actor=provider_oakfield, profile=pack, name="X", urn="1")
+    with pytest.raises(ValidationError) as caught:
+        services.setting_change(actor=provider_oakfield, setting=setting, judgement=Judgement.GOOD)
+    assert "judgement_date" in caught.value.message_dict
+    setting.refresh_from_db()
+    assert setting.judgement == Judgement.NOT_YET_INSPECTED
+
+
+def test_scoped_items_reach_own_items_for_a_provider_and_all_for_a_commissioner(
+    provider_oakfield, provider_riverside, commissioner_northshire, forum_member, pack, riverside_pack
+):
+    from procurement.selectors.compliance import insurances_for_user, own_profile
+
+    mine = _insurance(provider_oakfield, pack)
+    theirs = _insurance(provider_riverside, riverside_pack)
+    removed = _insurance(provider_oakfield, pack, kind=InsuranceKind.EMPLOYERS_LIABILITY)
+    services.pack_item_remove(actor=provider_oakfield, item=removed)
+    assert list(insurances_for_user(provider_oakfield)) == [mine]
+    assert set(insurances_for_user(commissioner_northshire)) == {mine, theirs}
+    assert not insurances_for_user(forum_member).exists()
+    assert own_profile(provider_oakfield) == pack and own_profile(commissioner_northshire) is None
+
+
+def test_own_profile_is_none_before_anything_is_added(provider_oakfield):
+    from procurement.models import ProviderProfile
+    from procurement.selectors.compliance import own_profile
+
+    assert own_profile(provider_oakfield) is None and not ProviderProfile.objects.exists()

@@ -443,6 +443,22 @@ def test_a_provider_changes_an_insurance_keeping_its_certificate(request, oak):
     assert audit_events_for(insurance).first().action == AuditAction.UPDATE
 
 
+def test_an_insurance_without_a_certificate_can_be_changed_without_one(request, oak, provider_oakfield):
+    """An insurance added before certificates were asked for is changed without forcing an upload."""
+    insurance = services.insurance_add(
+        actor=provider_oakfield, profile=oak["profile"], kind=InsuranceKind.EMPLOYERS_LIABILITY,
+        insurer="Hiscox", cover_pounds=10_000_000, expires_on=today() + days(30),
+    )  # fmt: skip
+    url = reverse("procurement:insurance_change", args=[insurance.pk])
+    client = client_for(request, "provider_oakfield")
+    form = client.get(url).content.decode()
+    assert "Save changes" in form and 'value="10,000,000"' in form
+    response = client.post(url, insurance_form(kind="employers_liability", insurer="Hiscox UK"))
+    assert response.status_code == 302
+    insurance.refresh_from_db()
+    assert insurance.insurer == "Hiscox UK" and insurance.certificate is None
+
+
 def test_a_provider_replaces_an_insurance_certificate(request, oak):
     insurance = oak["insurance"]
     old = insurance.certificate_id
@@ -601,7 +617,10 @@ def test_a_commissioner_records_a_financial_check_and_the_pack_shows_it(request,
     response = client_for(request, "commissioner_southvale").post(url, check_form(), follow=True)
     page = response.content.decode()
     assert response.redirect_chain[-1][0].endswith(f"/providers/{oak['profile'].pk}/#financial-check")
-    assert "has been recorded for Oakfield School Ltd." in page
+    assert (
+        "The financial check of Oakfield School Ltd has been recorded: passed on "
+        f"{today() - days(1):%-d %B %Y}." in page
+    )
     check = FinancialCheck.objects.get()
     assert (check.result, check.checked_by, check.council.name) == (
         "pass",

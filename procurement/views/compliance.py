@@ -169,7 +169,11 @@ def financial_check_record_view(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{check} has been recorded for {profile.organisation.name}.")
+            messages.success(
+                request,
+                f"The financial check of {profile.organisation.name} has been recorded: "
+                f"{check.get_result_display().lower()} on {check.checked_on:%-d %B %Y}.",
+            )
             return redirect(reverse("procurement:pack_detail", args=[profile.pk]) + "#financial-check")
     return _render_pack_detail(request, profile, form, status=400)
 
@@ -298,7 +302,11 @@ def insurance_change_view(request, pk):
     insurance = get_insurance_for_user_or_404(request.user, pk)
     initial = {key: getattr(insurance, key) for key in ("kind", "insurer", "cover_pounds", "expires_on")}
     form = InsuranceForm(
-        request.POST or None, request.FILES or None, initial=initial, certificate=insurance.certificate
+        request.POST or None,
+        request.FILES or None,
+        initial={**initial, "cover_pounds": f"{insurance.cover_pounds:,}"},
+        changing=True,
+        certificate=insurance.certificate,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -432,6 +440,7 @@ def policy_change_view(request, pk):
         request.POST or None,
         request.FILES or None,
         initial={"kind": policy.kind, "name": policy.name, "review_on": policy.review_on},
+        changing=True,
         document=policy.document,
     )
     if request.method == "POST" and form.is_valid():
