@@ -377,3 +377,32 @@ def test_standstill_page_names_the_end_date(client, tender, bids, commissioner_n
     tender.refresh_from_db()
     assert tender.status == S.STANDSTILL and tender.standstill_end_on == expected
     assert tender.standstill_end_on > timezone.localdate() + datetime.timedelta(days=9)
+
+
+def test_the_letter_pdf_names_the_bidders_total_and_the_winners(
+    client, tender, bids, commissioner_northshire, provider_oakfield
+):
+    """Oakfield 75.00, Riverside (the winner) 83.00 with the default moderated marks 4, 3, 7."""
+    import io
+
+    from pypdf import PdfReader
+
+    to_standstill(tender, bids, commissioner_northshire)
+    client.force_login(provider_oakfield)
+    response = client.get(url("award_letter", bids["oakfield"].pk))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Oakfield School Ltd" in text and "Riverside Learning Trust" in text
+    assert "75.00" in text and "83.00" in text
+    assert "ranked 2 of 2" in text
+
+
+def test_the_compliance_page_shows_the_providers_pack_beside_the_form(
+    client, tender, bids, commissioner_northshire, oakfield
+):
+    from procurement.services.compliance import provider_profile_get_or_create
+
+    provider_profile_get_or_create(organisation=oakfield)
+    client.force_login(commissioner_northshire)
+    page = client.get(url("evaluation_compliance", tender.pk, bids["oakfield"].pk)).content.decode()
+    assert "0 of 7 items in place" in page
+    assert "Safeguarding policy" in page
