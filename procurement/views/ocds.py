@@ -80,6 +80,10 @@ def open_data(request):
         "placeholder_prefix": settings.OCDS_OCID_PREFIX == PLACEHOLDER_PREFIX,
         "ocid_prefix": settings.OCDS_OCID_PREFIX,
         "licence_url": settings.OCDS_LICENSE,
+        # Anyone outside a council may choose one authority's file.
+        "authorities": []
+        if request.user.organisation.is_local_authority
+        else Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY).order_by("name"),
         "download_query": f"?organisation={authority.slug}"
         if authority and not request.user.organisation.is_local_authority
         else "",

@@ -39,3 +39,17 @@ def test_a_provider_sees_that_nothing_is_published_yet(page, provider_oakfield):
     page.goto("/procurement/open-data/")
     assert page.get_by_text("No tender has been published yet").is_visible()
     check(page, "procurement-open-data-empty")
+
+
+def test_a_provider_chooses_one_authoritys_file(page, tenders, provider_oakfield):  # noqa: F811
+    sign_in(page, provider_oakfield)
+    page.goto("/procurement/open-data/")
+    assert page.get_by_text("7 tenders in the file").is_visible()
+    page.get_by_label("Authority").select_option(label="Southvale Council")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("1 tender in the file").is_visible()
+    check(page, "procurement-open-data-one-authority")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the data (JSON, OCDS 1.1)").click()
+    assert download_info.value.suggested_filename.startswith("open-contracting-southvale-")

@@ -143,3 +143,16 @@ def test_the_page_counts_tenders_by_public_stage_and_hides_a_recommendation_not_
     for label in ("Open for bids", "Award announced, in standstill", "Awarded", "Cancelled"):
         assert label in page
     assert "Closed for bids" not in page  # no tender is left at that stage
+
+
+def test_only_people_outside_a_council_choose_an_authority(request, tenders):
+    provider = client_for(request, "provider_oakfield").get(PAGE).content.decode()
+    council = client_for(request, "commissioner_northshire").get(PAGE).content.decode()
+    assert '<option value="southvale">Southvale Council</option>' in provider
+    assert 'name="organisation"' not in council
+
+
+def test_a_registered_prefix_shows_no_placeholder_warning(request, tenders, settings):
+    settings.OCDS_OCID_PREFIX = "ocds-abc123"
+    page = client_for(request, "forum_member").get(PAGE).content.decode()
+    assert "placeholder prefix" not in page
