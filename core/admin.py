@@ -68,9 +68,16 @@ class DocumentAdmin(ReadOnlyAdmin):
     """Metadata only: files are downloaded through the service's checked view, never from the admin."""
 
     list_display = ["title", "organisation", "safe_name", "size", "uploaded_by", "uploaded_at", "removed_at"]
-    list_filter = ["organisation"]
+    # Only organisations with a document listed here: a filter naming every organisation would do no
+    # harm, but one built from all documents could name a bidder.
+    list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]
     exclude = ["file"]
     search_fields = ["title", "safe_name", "sha256"]
+
+    def get_queryset(self, request):
+        """Never a sealed document (a file in a tender bid): not in the list, a search, a count or a change
+        page, before the deadline or after it. Who bid, and with what, is for the buying authority alone."""
+        return super().get_queryset(request).filter(sealed_until__isnull=True)
 
 
 @admin.register(Notification)

@@ -9,10 +9,14 @@ from .models import AuditAction, Document
 from .uploads import check_upload
 
 
-def document_store(*, organisation, uploaded_by, uploaded_file, title: str, allowed=None) -> Document:
+def document_store(
+    *, organisation, uploaded_by, uploaded_file, title: str, allowed=None, sealed_until=None
+) -> Document:
     """Check an upload (size, type by content, virus scan) and store it privately for `organisation`.
 
-    Raises UploadRejected with a message for the user; nothing is stored then.
+    `sealed_until` seals it (a file in a tender bid): only `organisation` may read it before then, and
+    the support admin never lists it. Raises UploadRejected with a message for the user; nothing is
+    stored then.
     """
     checked = check_upload(uploaded_file, allowed=allowed)
     document = Document(
@@ -25,6 +29,7 @@ def document_store(*, organisation, uploaded_by, uploaded_file, title: str, allo
         size=checked.size,
         sha256=checked.sha256,
         uploaded_by=uploaded_by,
+        sealed_until=sealed_until,
     )
     uploaded_file.seek(0)
     with transaction.atomic():

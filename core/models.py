@@ -121,6 +121,10 @@ class Document(models.Model):
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # A sealed document (a file in a bid for a tender) is readable only by its own organisation until
+    # this time, and is never listed in the support admin: after the time only the buying authority may
+    # read it, through the tender's own pages once it has opened the bids. Empty for every other document.
+    sealed_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -130,6 +134,10 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def sealed(self, now=None) -> bool:
+        """Still sealed by the server's clock."""
+        return self.sealed_until is not None and (now or timezone.now()) < self.sealed_until
 
 
 class Notification(models.Model):

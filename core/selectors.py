@@ -1,17 +1,30 @@
 """Reads for the plumbing: one scoped queryset per model, and a get-or-404 built on it."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from .models import AuditEvent, Document, Notification
 
 
-def documents_for_user(user):
-    """Documents a person may see in their organisation's library: their own organisation's, not removed."""
+def documents_for_user(user, *, now=None):
+    """Documents a person may see in their organisation's library: their own organisation's, not removed.
+
+    A sealed document (a file in a tender bid) is readable by nobody outside its own organisation before
+    its `sealed_until`; the library shows only the person's own organisation's documents in any case, and
+    the condition below says so explicitly, so a later change to the scope cannot unseal a bid.
+    """
     if not user.is_authenticated or not user.organisation_id:
         return Document.objects.none()
-    return Document.objects.filter(
-        organisation_id=user.organisation_id, removed_at__isnull=True
-    ).select_related("uploaded_by")
+    now = now or timezone.now()
+    unsealed_or_own = (
+        Q(sealed_until__isnull=True) | Q(sealed_until__lte=now) | Q(organisation_id=user.organisation_id)
+    )
+    return (
+        Document.objects.filter(organisation_id=user.organisation_id, removed_at__isnull=True)
+        .filter(unsealed_or_own)
+        .select_related("uploaded_by")
+    )
 
 
 def get_document_for_user_or_404(user, uuid) -> Document:
