@@ -19,6 +19,13 @@ app.conf.beat_schedule = {
         "task": "coproduction.tasks.close_due_consultations",
         "schedule": crontab(hour=0, minute=30),
     },
+    # Every 5 minutes: close published tenders whose submission deadline has passed, so the council can
+    # open the sealed bids soon after the deadline (bids are refused at the deadline itself whatever the
+    # task does: every write checks the server's clock).
+    "close-due-tenders": {
+        "task": "procurement.tasks.close_due_tenders",
+        "schedule": crontab(minute="*/5"),
+    },
     # 02:15 every night: prove the audit log's hash chain still holds; alert support staff if not.
     "verify-audit-chain": {
         "task": "core.tasks.verify_audit_chain",
