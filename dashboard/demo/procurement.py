@@ -1,20 +1,52 @@
 """Demo compliance packs for the two demo providers: Oakfield with an insurance expiring within 30 days,
-Riverside with a policy whose review date has passed. A pack that already has items is left alone."""
+Riverside with a policy whose review date has passed. Each school's registration certificate and
+statement of purpose, each insurance certificate and each policy is one demonstration PDF, rendered
+once. A pack that already has items is left alone."""
 
 import datetime
+from functools import cache
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
+from core.documents import document_store
+from core.pdf import render_pdf
+from core.uploads import UploadRejected
 from procurement.models import InsuranceKind, Judgement, PolicyKind, Regulator
 from procurement.services import compliance as services
+
+
+@cache
+def _demo_pdf() -> bytes:
+    return render_pdf("procurement/compliance/demo_document.html", {})
+
+
+def _document(provider: User, title: str):
+    """A demonstration PDF stored for the provider, or None where the upload checks refuse it (a virus
+    scanner that cannot be reached): the pack then shows the document as not uploaded."""
+    try:
+        return document_store(
+            organisation=provider.organisation,
+            uploaded_by=provider,
+            uploaded_file=SimpleUploadedFile(f"{title}.pdf", _demo_pdf(), content_type="application/pdf"),
+            title=title,
+        )
+    except UploadRejected:
+        return None
 
 
 def _pack(*, provider: User, school: dict, insurances: list[tuple], policies: list[tuple]) -> None:
     profile = services.provider_profile_get_or_create(organisation=provider.organisation)
     if profile.settings.exists() or profile.insurances.exists() or profile.policies.exists():
         return
-    services.setting_add(actor=provider, profile=profile, **school)
+    services.setting_add(
+        actor=provider,
+        profile=profile,
+        registration_certificate=_document(provider, f"Registration certificate: {school['name']}"),
+        statement_of_purpose=_document(provider, f"Statement of purpose: {school['name']}"),
+        **school,
+    )
     for kind, insurer, cover, expires_on in insurances:
         services.insurance_add(
             actor=provider,
@@ -23,9 +55,16 @@ def _pack(*, provider: User, school: dict, insurances: list[tuple], policies: li
             insurer=insurer,
             cover_pounds=cover,
             expires_on=expires_on,
+            certificate=_document(provider, f"{kind.label} insurance certificate"),
         )
     for kind, review_on in policies:
-        services.policy_add(actor=provider, profile=profile, kind=kind, review_on=review_on)
+        services.policy_add(
+            actor=provider,
+            profile=profile,
+            kind=kind,
+            review_on=review_on,
+            document=_document(provider, f"{kind.label} policy"),
+        )
 
 
 def seed(*, commissioner: User) -> None:
