@@ -252,6 +252,7 @@ def bid_detail(request, pk, bid_pk):
                 return redirect("procurement:evaluation_bid", tender.pk, bid.pk)
     elif request.method == "POST":
         raise PermissionDenied
+    others_visible = sel.scores_visible_to(user, bid)
     context = {
         "tender": tender,
         "bid": bid,
@@ -261,10 +262,13 @@ def bid_detail(request, pk, bid_pk):
         "is_commissioner": sel.is_tender_commissioner(user, tender),
         "is_member": is_member,
         "moderation_started": moderation_started,
-        "others_visible": sel.scores_visible_to(user, bid),
-        "scores": sel.individual_scores(bid) if sel.scores_visible_to(user, bid) else None,
+        "scores": sel.individual_scores(bid) if others_visible else None,
         "may_moderate": sel.may_moderate(user, tender),
-        "moderated": ModeratedScore.objects.filter(submission=bid).select_related("criterion"),
+        "moderated": (
+            ModeratedScore.objects.filter(submission=bid).select_related("criterion")
+            if others_visible
+            else None
+        ),
     }
     if form is None:
         return render(request, "procurement/evaluation/bid.html", context)

@@ -125,3 +125,52 @@ def test_a_tender_is_evaluated_and_each_bidder_reads_only_its_own_letter(
         assert download.value.suggested_filename.endswith(".pdf")
         assert page.context.request.get(f"/procurement/award-letters/{own.pk}/").body().startswith(b"%PDF")
         assert page.goto(f"/procurement/award-letters/{other.pk}/").status == 404
+
+
+def test_a_commissioner_sets_up_the_panel_and_an_evaluator_adds_a_conflict_found_later(
+    page,
+    northshire,
+    oakfield,
+    riverside,
+    commissioner_northshire,
+    evaluator_northshire,
+    provider_oakfield,
+    provider_riverside,
+):
+    tender = make_tender(organisation=northshire, created_by=commissioner_northshire)
+    make_bid(tender=tender, provider=oakfield, created_by=provider_oakfield)
+    river = make_bid(tender=tender, provider=riverside, created_by=provider_riverside)
+
+    sign_in(page, commissioner_northshire)
+    page.goto(f"/procurement/evaluation/{tender.pk}/panel/")
+    check(page, "evaluation-panel-empty")
+    page.get_by_role("button", name="Add to the panel").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name="Choose an evaluator").is_visible()
+    check(page, "evaluation-panel-errors")
+    page.get_by_label("Evaluator").select_option(label="Grace Kowalski")
+    page.get_by_label("Make them the panel's moderator").check()
+    page.get_by_role("button", name="Add to the panel").click()
+    page.wait_for_load_state()
+    assert PanelMember.objects.get(tender=tender).is_moderator
+    check(page, "evaluation-panel-with-moderator")
+
+    page.context.clear_cookies()
+    sign_in(page, evaluator_northshire)
+    page.goto(f"/procurement/evaluation/{tender.pk}/declaration/")
+    page.get_by_label("No, I have no conflict of interest").check()
+    page.get_by_role("button", name="Make my declaration").click()
+    page.wait_for_load_state()
+    assert page.get_by_role(
+        "link", name="Read and score Riverside Learning Trust's bid for lot 1"
+    ).is_visible()
+    page.get_by_role("link", name="Your declaration").click()
+    check(page, "evaluation-declaration-made")
+    page.get_by_label("Riverside Learning Trust").check()
+    page.get_by_label("The nature of the conflict").fill("My partner has just joined its board.")
+    page.get_by_role("button", name="Add this conflict").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name=re.compile("Riverside Learning Trust")).count() == 0
+    assert page.get_by_text("1 bid you can see").is_visible()
+    check(page, "evaluation-tender-after-conflict")
+    assert page.goto(f"/procurement/evaluation/{tender.pk}/bids/{river.pk}/").status == 404

@@ -406,3 +406,26 @@ def test_the_compliance_page_shows_the_providers_pack_beside_the_form(
     page = client.get(url("evaluation_compliance", tender.pk, bids["oakfield"].pk)).content.decode()
     assert "0 of 7 items in place" in page
     assert "Safeguarding policy" in page
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_outcomes_and_evaluation_lists_run_a_fixed_number_of_queries(
+    client,
+    django_assert_max_num_queries,
+    northshire,
+    commissioner_northshire,
+    oakfield,
+    provider_oakfield,
+    count,
+):
+    for i in range(count):
+        tender = make_tender(
+            organisation=northshire, created_by=commissioner_northshire, reference=f"NS-{i:03}"
+        )
+        make_bid(tender=tender, provider=oakfield, created_by=provider_oakfield)
+    client.force_login(provider_oakfield)
+    with django_assert_max_num_queries(15):
+        assert client.get(url("my_outcomes")).status_code == 200
+    client.force_login(commissioner_northshire)
+    with django_assert_max_num_queries(15):
+        assert client.get(url("evaluation_list")).status_code == 200
