@@ -6,12 +6,14 @@ import calendar
 
 from crispy_forms_gds.layout import Layout, Submit
 from django import forms
+from django.core.validators import RegexValidator
 
 from accounts.models import Organisation, OrganisationKind
 from core.forms import GovDateField, GovForm
 from needs.vocabulary import PrimaryNeed
 
 from ..models import Judgement, PurchasingSystemKind
+from ..services.referrals import CASE_REFERENCE
 
 NUMERIC = {"inputmode": "numeric", "spellcheck": "false"}
 ADDITIONAL_SERVICE_ROWS = 4
@@ -24,7 +26,12 @@ class PoundsAndPenceField(forms.DecimalField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 10)
         kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}))
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"}
+            ),
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -275,6 +282,13 @@ class ReferralForm(GovForm):
         widget=forms.TextInput(
             attrs={"spellcheck": "false", "autocomplete": "off", "class": "govuk-input--width-20"}
         ),
+        validators=[
+            RegexValidator(
+                CASE_REFERENCE,
+                "Enter the case reference: letters, numbers and hyphens only, with at least one number. "
+                "Never a child's name",
+            )
+        ],
         error_messages={"required": "Enter the case reference"},
     )
     year_of_birth = forms.IntegerField(
@@ -303,7 +317,7 @@ class ReferralForm(GovForm):
     )
     wanted_start_on = GovDateField(name="Wanted start date", past_only=False, label="Wanted start date")
     respond_by = GovDateField(
-        name="Respond by date",
+        name="Answer-by date",
         past_only=False,
         label="Providers must answer by",
         help_text="Providers can answer until 5pm on this day",

@@ -53,8 +53,10 @@ def _form_page(request, template: str, form, context: dict):
 @require_GET
 @requires(VIEW)
 def system_list(request):
-    systems = selectors.purchasing_systems_for_user(request.user).annotate(
-        lot_count=Count("lots", distinct=True)
+    systems = (
+        selectors.purchasing_systems_for_user(request.user)
+        .annotate(lot_count=Count("lots", distinct=True))
+        .order_by("name")
     )
     page = Paginator(systems, PER_PAGE).get_page(request.GET.get("page"))
     return render(
