@@ -297,13 +297,22 @@ def tender_scores(tender: Tender) -> list[LotScores]:
 def award_readiness(tender: Tender) -> list[str]:
     """What still stops an award recommendation, in words; empty when it may be made."""
     problems = []
-    for entry in tender_scores(tender):
+    scored = tender_scores(tender)
+    for entry in scored:
         for bid in entry.incomplete:
             problems.append(
                 f"{bid.provider.name}'s bid for lot {entry.lot.number} needs moderated scores for every "
                 "quality and social value criterion, a price, and all four compliance checks."
             )
-    if not problems and not any(entry.ranked for entry in tender_scores(tender)):
+    if problems:
+        return problems
+    for entry in scored:
+        if len(entry.ranked) > 1 and entry.ranked[1].rank == 1:
+            problems.append(
+                f"Lot {entry.lot.number} has bids tying on total score and price; "
+                "the panel must re-moderate before an award can be recommended."
+            )
+    if not any(entry.ranked for entry in scored):
         problems.append("No lot has a compliant bid to award.")
     return problems
 

@@ -12,6 +12,7 @@ from core.models import Notification
 from procurement.models import (
     Award,
     ConflictDeclaration,
+    ModeratedScore,
     PanelMember,
     Score,
     TenderStatus,
@@ -444,3 +445,35 @@ def test_scores_leave_out_an_excluded_bid(tender, bids, commissioner_northshire)
     ready(tender, bids, commissioner_northshire)
     [entry] = tender_scores(tender)
     assert [r.total for r in entry.ranked] == [Decimal("80.00"), Decimal("75.00")]
+
+
+def test_a_tie_on_total_and_price_is_refused_until_re_moderated(tender, bids, commissioner_northshire):
+    bids["riverside"].price = bids["oakfield"].price
+    bids["riverside"].save()
+    ready(tender, bids, commissioner_northshire)
+    ModeratedScore.objects.filter(submission=bids["riverside"]).delete()
+    moderate_all(bids["riverside"], by=commissioner_northshire, marks=[4, 3, 7])
+    with pytest.raises(ValidationError) as error:
+        awards.tender_recommend_award(tender=tender, actor=commissioner_northshire)
+    assert "tying" in str(error.value)
+    tender.refresh_from_db()
+    assert tender.status == S.EVALUATION
+
+
+def test_the_end_standstill_command_notifies_once(tender, bids, commissioner_northshire):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ready(tender, bids, commissioner_northshire)
+    awards.tender_recommend_award(tender=tender, actor=commissioner_northshire)
+    awards.tender_start_standstill(
+        tender=tender, actor=commissioner_northshire, now=_at(datetime.date(2026, 11, 2))
+    )
+    out = StringIO()
+    call_command("end_standstill", stdout=out)
+    call_command("end_standstill", stdout=StringIO())
+    assert "NS-2026-101: standstill ended on 12 November 2026" in out.getvalue()
+    assert (
+        Notification.objects.filter(kind="standstill_ended", recipient=commissioner_northshire).count() == 1
+    )
