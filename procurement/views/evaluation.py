@@ -281,6 +281,8 @@ def bid_document(request, pk, bid_pk, document_pk):
     tender = sel.get_evaluation_tender_for_user_or_404(request.user, pk)
     bid = sel.get_bid_for_user_or_404(request.user, tender, bid_pk)
     item = get_object_or_404(bid.documents.filter(removed_at__isnull=True), pk=document_pk)
+    if getattr(item.document, "sealed", None) and item.document.sealed():
+        raise Http404  # a bid's files stay sealed until the deadline, whatever the tender's status
     return document_response(document=item.document, user=request.user)
 
 

@@ -429,3 +429,32 @@ def test_the_outcomes_and_evaluation_lists_run_a_fixed_number_of_queries(
     client.force_login(commissioner_northshire)
     with django_assert_max_num_queries(15):
         assert client.get(url("evaluation_list")).status_code == 200
+
+
+def test_a_bids_document_is_readable_by_the_panel_but_not_by_a_conflicted_evaluator(
+    client, tender, bids, panel, evaluator_northshire, oakfield, provider_oakfield, commissioner_northshire
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.documents import document_store
+    from core.tests.test_uploads import pdf_bytes
+    from procurement.models import SubmissionDocument
+
+    document = document_store(
+        organisation=oakfield,
+        uploaded_by=provider_oakfield,
+        uploaded_file=SimpleUploadedFile("pricing.pdf", pdf_bytes(), content_type="application/pdf"),
+        title="Pricing schedule",
+    )
+    item = SubmissionDocument.objects.create(submission=bids["oakfield"], document=document, sha256="0" * 64)
+    document_url = url("evaluation_bid_document", tender.pk, bids["oakfield"].pk, item.pk)
+    client.force_login(commissioner_northshire)
+    assert client.get(document_url).status_code == 200
+    client.force_login(evaluator_northshire)
+    assert client.get(document_url).status_code == 404  # not declared yet
+    from procurement.services.evaluation import conflict_declare
+
+    conflict_declare(
+        tender=tender, evaluator=evaluator_northshire, conflicted_providers=[oakfield], details="x"
+    )
+    assert client.get(document_url).status_code == 404
