@@ -47,8 +47,9 @@ class TimeField(forms.CharField):
     """A time of day in 24-hour form, "12:00" or "17:30"."""
 
     def __init__(self, *, name: str, **kwargs):
-        kwargs.setdefault("max_length", 5)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", "maxlength": "5"})
+        )
         super().__init__(**kwargs)
         self.name = name
         self.error_messages["required"] = f"Enter the {name.lower()}"

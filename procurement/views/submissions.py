@@ -45,7 +45,11 @@ def _own_bid(request, pk):
 @require_GET
 @requires(BID)
 def bid_list(request):
-    bids = submissions_for_user(request.user).order_by("-updated_at", "-id")
+    bids = (
+        submissions_for_user(request.user)
+        .select_related("tender__organisation")
+        .order_by("-updated_at", "-id")
+    )
     page = Paginator(bids, 25).get_page(request.GET.get("page"))
     return render(request, "procurement/tenders/bid_list.html", {"page": page})
 
