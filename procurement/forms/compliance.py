@@ -183,8 +183,8 @@ class PolicyForm(GovForm):
         error_messages={"required": "Select which policy it is"},
     )
     name = forms.CharField(
-        label="Name of the policy",
-        help_text="Only for another policy, for example 'Positive behaviour support'",
+        label="Name of the policy, if you chose Other",
+        help_text="For example, 'Positive behaviour support'",
         max_length=200,
         required=False,
     )

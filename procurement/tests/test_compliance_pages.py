@@ -732,3 +732,32 @@ def test_the_pack_page_asks_the_same_number_of_queries_however_many_items(reques
             )  # fmt: skip
     assert "Setting 18" in client.get(url).content.decode()
     assert queries() == few
+
+
+def test_the_history_of_checks_asks_the_same_number_of_queries_however_many_checks(
+    request, oak, commissioner_northshire
+):
+    """Who recorded each check and for which council come with the checks, not one query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(request, "commissioner_northshire")
+    url = reverse("procurement:pack_detail", args=[oak["profile"].pk])
+
+    def record(number: int) -> None:
+        services.financial_check_record(
+            actor=commissioner_northshire, profile=oak["profile"], result="pass",
+            checked_on=today() - days(number),
+        )  # fmt: skip
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    record(1)
+    record(2)
+    few = queries()
+    for number in range(3, 21):
+        record(number)
+    assert queries() == few
