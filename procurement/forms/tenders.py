@@ -48,7 +48,15 @@ class TimeField(forms.CharField):
 
     def __init__(self, *, name: str, **kwargs):
         kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", "maxlength": "5"})
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "spellcheck": "false",
+                    "maxlength": "5",
+                    "class": "govuk-input govuk-input--width-5",
+                }
+            ),
         )
         super().__init__(**kwargs)
         self.name = name
@@ -126,7 +134,9 @@ class TimetableForm(GovForm):
         name="Clarification deadline date", past_only=False, label="Clarification questions close on"
     )
     clarification_time = TimeField(
-        name="Clarification deadline time", label="at (24-hour time)", help_text="For example, 17:00"
+        name="Clarification deadline time",
+        label="Clarification deadline time (24-hour)",
+        help_text="For example, 17:00",
     )
     submission_date = GovDateField(
         name="Submission deadline date", past_only=False, label="Submission deadline date"
