@@ -29,7 +29,7 @@ from ..forms.compliance import (
     RemoveForm,
     SettingForm,
 )
-from ..models import InsuranceKind, PolicyKind
+from ..models import Insurance, InsuranceKind, Policy, PolicyKind
 from ..selectors.compliance import (
     expiry_flags_by_profile,
     financial_checks_for_profile,
@@ -63,7 +63,19 @@ def _url_if(document, name: str, pk: int) -> str | None:
     return reverse(name, args=[pk]) if _available(document) else None
 
 
-def _pack_context(request, profile, organisation) -> dict:
+def _flag_rows(flags, *, can_edit: bool) -> list[dict]:
+    """Each expiry flag, with a link to change the item for the provider who keeps the pack."""
+    names = {Insurance: "procurement:insurance_change", Policy: "procurement:policy_change"}
+    return [
+        {
+            "flag": flag,
+            "change_url": reverse(names[type(flag.item)], args=[flag.item.pk]) if can_edit else None,
+        }
+        for flag in flags
+    ]
+
+
+def _pack_context(request, profile, organisation, *, can_edit: bool = False) -> dict:
     """What the pack page shows, for a profile or (a provider with nothing in its pack yet) for None."""
     if profile is None:
         settings_, insurances, policies, checks = [], [], [], None
@@ -79,7 +91,8 @@ def _pack_context(request, profile, organisation) -> dict:
     return {
         "profile": profile,
         "organisation": organisation,
-        "flags": pack_expiry_flags(profile) if profile else [],
+        "flags": _flag_rows(pack_expiry_flags(profile) if profile else [], can_edit=can_edit),
+        "can_edit": can_edit,
         "completeness": pack_completeness(profile),
         "settings": [
             {
@@ -113,8 +126,8 @@ def _pack_context(request, profile, organisation) -> dict:
 @requires(EDIT_OWN)
 def own_pack(request):
     profile = own_profile(request.user)
-    context = _pack_context(request, profile, request.user.organisation)
-    return render(request, "procurement/pack.html", {**context, "can_edit": True})
+    context = _pack_context(request, profile, request.user.organisation, can_edit=True)
+    return render(request, "procurement/pack.html", context)
 
 
 @require_GET
