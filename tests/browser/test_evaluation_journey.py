@@ -111,6 +111,13 @@ def test_a_tender_is_evaluated_and_each_bidder_reads_only_its_own_letter(
     tender.refresh_from_db()
     assert tender.status == TenderStatus.STANDSTILL
     check(page, "evaluation-tender-standstill")
+    page.get_by_role("link", name="Award the contract").click()
+    page.get_by_role("button", name="Award the contract").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name=re.compile("The standstill period ends on")).is_visible()
+    check(page, "evaluation-award-refused")
+    tender.refresh_from_db()
+    assert tender.status == TenderStatus.STANDSTILL
 
     # Each bidder reads only its own letter.
     for user, own, other in ((provider_oakfield, oak, river), (provider_riverside, river, oak)):
