@@ -69,6 +69,9 @@ def test_a_provider_bids_submits_downloads_the_receipt_and_resubmits(
     receipt = tmp_path / "receipt.pdf"
     download.value.save_as(receipt)
     assert receipt.read_bytes().startswith(b"%PDF")
+    bid_url = page.url
+    _look_at_the_receipt(page, tender.submissions.get().receipts.get())
+    page.goto(bid_url)
 
     page.get_by_role("button", name="Withdraw bid").click()
     check(page, "tenders-bid-withdraw-confirm")
@@ -106,3 +109,64 @@ def test_a_commissioner_reads_a_draft_and_a_published_tender(page, commissioner_
     page.goto(f"/procurement/tenders/{published.pk}/")
     assert page.get_by_text("0 bids submitted").is_visible()
     check(page, "tenders-commissioner-published")
+
+
+def _look_at_the_receipt(page, receipt):
+    """The receipt's HTML (what WeasyPrint prints) shown in the browser, to see it in a screenshot."""
+    from django.template.loader import render_to_string
+    from django.utils.dateparse import parse_datetime
+
+    documents = [
+        {**row, "received_at": parse_datetime(row["received_at"])} for row in receipt.content["documents"]
+    ]
+    html = render_to_string(
+        "pdf/submission_receipt.html",
+        {
+            "receipt": receipt,
+            "submission": receipt.submission,
+            "organisation": receipt.submission.tender.organisation,
+            "content": receipt.content,
+            "documents": documents,
+        },
+    )
+    page.set_content(html)
+    screenshot(page, "tenders-receipt-html")
+    assert page.get_by_text(documents[0]["sha256"]).is_visible()
+
+
+def test_a_commissioner_opens_bids_and_sees_a_changed_file_loudly(
+    page, commissioner_northshire, provider_riverside, provider_oakfield
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from procurement.models import Tender
+    from procurement.tests.tenders.conftest import fill_and_submit
+
+    tender = publish(commissioner_northshire, reference="NS-OPEN-1")
+    fill_and_submit(tender, provider_riverside, price="98000.00")
+    tampered, _ = fill_and_submit(tender, provider_oakfield, price="91000.00")
+    document = tampered.documents.get().document
+    with document.file.storage.open(document.file.name, "wb") as handle:
+        handle.write(b"%PDF-1.7 changed after it was received")
+    # The deadline has passed and the clock has closed the tender.
+    Tender.objects.filter(pk=tender.pk).update(
+        status="closed",
+        submission_deadline=timezone.now() - datetime.timedelta(minutes=1),
+        closed_at=timezone.now(),
+    )
+    sign_in(page, commissioner_northshire)
+    page.goto(f"/procurement/tenders/{tender.pk}/")
+    assert page.get_by_text("2 bids submitted").is_visible()
+    assert page.get_by_text("Riverside").count() == 0
+    check(page, "tenders-commissioner-closed")
+    page.get_by_role("button", name="Open the sealed bids").click()
+    check(page, "tenders-commissioner-open-confirm")
+    page.get_by_role("button", name="Open the bids").click()
+    assert page.get_by_text("A file in Oakfield School Ltd's bid does not match its receipt").is_visible()
+    assert page.get_by_text("£98,000.00").is_visible()
+    check(page, "tenders-commissioner-opened")
+    page.get_by_role("link", name="Riverside Learning Trust").click()
+    assert page.get_by_text("pricing-schedule.pdf").is_visible()
+    check(page, "tenders-commissioner-opened-bid")
