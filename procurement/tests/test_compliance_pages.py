@@ -507,7 +507,7 @@ def test_a_provider_adds_another_policy_with_its_name(request, oakfield):
     assert policy.name == "Positive behaviour support" and policy.document.original_name == "pbs.pdf"
 
 
-def test_a_policy_past_its_review_date_is_accepted_and_flagged(request, oakfield):
+def test_a_policy_past_its_review_date_is_accepted_and_flagged_with_a_link_to_update_it(request, oakfield):
     data = policy_form(**date_fields("review_on", today() - days(2)))
     page = (
         client_for(request, "provider_oakfield")
@@ -515,6 +515,8 @@ def test_a_policy_past_its_review_date_is_accepted_and_flagged(request, oakfield
         .content.decode()
     )
     assert "Safeguarding policy review" in page and "Expired" in page
+    change = reverse("procurement:policy_change", args=[Policy.objects.get().pk])
+    assert f'href="{change}">Update<span class="govuk-visually-hidden"> Safeguarding policy review' in page
 
 
 @pytest.mark.parametrize(
