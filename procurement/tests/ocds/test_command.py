@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 
-from procurement.models import Tender
+from accounts.models import User
+from procurement.models import Clarification, SubmissionAnswer, Tender
 from procurement.ocds.validation import validate_release_package
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +100,34 @@ def test_the_export_of_the_demo_data_validates_with_no_errors(tmp_path):
     package = json.loads(output.read_text(encoding="utf-8"))
     assert validate_release_package(package) == []
     assert len(package["releases"]) == published
+    _assert_only_public_facts(package)
+
+
+def _amounts(value) -> list:
+    if isinstance(value, dict):
+        return ([value["amount"]] if "amount" in value else []) + [
+            amount for item in value.values() for amount in _amounts(item)
+        ]
+    if isinstance(value, list):
+        return [amount for item in value for amount in _amounts(item)]
+    return []
+
+
+def _assert_only_public_facts(package: dict) -> None:
+    """Whatever the demo holds: every money amount is an estimate or a winning bid; before opening there
+    is no count of bids, no award and no party but the buyer; no answer, person or question appears."""
+    text = json.dumps(package, ensure_ascii=False)
+    for release in package["releases"]:
+        tender = Tender.objects.get(pk=int(release["ocid"].rsplit("-", 1)[1]))
+        public = {tender.estimated_value, *tender.lots.values_list("estimated_value", flat=True)}
+        public |= set(tender.awards.values_list("value", flat=True))
+        assert {Decimal(str(amount)) for amount in _amounts(release)} <= public
+        if tender.opened_at is None:
+            assert "numberOfTenderers" not in release["tender"] and "awards" not in release
+            assert [party["roles"] for party in release["parties"]] == [["buyer", "procuringEntity"]]
+    for answer in SubmissionAnswer.objects.exclude(text=""):
+        assert answer.text not in text
+    for user in User.objects.all():
+        assert user.email not in text and user.full_name not in text
+    for clarification in Clarification.objects.all():
+        assert clarification.question not in text
