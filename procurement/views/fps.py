@@ -46,6 +46,11 @@ OWN = "procurement.fps_membership_own"
 PER_PAGE = 25
 
 
+def _data(request):
+    """The posted data on a POST, even an empty one (an empty POST still binds the form)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _form_page(request, template: str, form, context: dict):
     return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
 
@@ -69,7 +74,7 @@ def system_list(request):
 @require_http_methods(["GET", "POST"])
 @requires(MANAGE)
 def system_create(request):
-    form = PurchasingSystemForm(request.POST or None)
+    form = PurchasingSystemForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             system = services.purchasing_system_create(actor=request.user, **form.cleaned_data)
@@ -114,7 +119,7 @@ def system_detail(request, pk):
 @requires(MANAGE)
 def member_add(request, pk):
     system = selectors.get_led_purchasing_system_for_user_or_404(request.user, pk)
-    form = MemberAuthorityForm(request.POST or None, system=system)
+    form = MemberAuthorityForm(_data(request), system=system)
     if request.method == "POST" and form.is_valid():
         authority = form.cleaned_data["authority"]
         try:
@@ -151,7 +156,7 @@ def _simple(system, title: str, **extra) -> dict:
 @requires(MANAGE)
 def lot_add(request, pk):
     system = selectors.get_led_purchasing_system_for_user_or_404(request.user, pk)
-    form = LotForm(request.POST or None)
+    form = LotForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             lot = services.fps_lot_add(system=system, actor=request.user, **form.cleaned_data)
@@ -167,7 +172,7 @@ def lot_add(request, pk):
 @requires(MANAGE)
 def membership_admit(request, pk):
     system = selectors.get_led_purchasing_system_for_user_or_404(request.user, pk)
-    form = AdmitForm(request.POST or None, system=system)
+    form = AdmitForm(_data(request), system=system)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_admit(actor=request.user, **form.cleaned_data)
@@ -416,7 +421,7 @@ def membership_remove(request, pk):
 @requires(OWN)
 def membership_accept(request, pk):
     membership = selectors.get_own_membership_or_404(request.user, pk)
-    form = AcceptContractForm(request.POST or None, initial={"name": request.user.full_name})
+    form = AcceptContractForm(_data(request), initial={"name": request.user.full_name})
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_accept_contract(
@@ -453,7 +458,7 @@ def membership_offer(request, pk):
         "area": membership.area,
         "places_available": membership.places_available,
     }
-    form = OfferForm(request.POST or None, initial=initial)
+    form = OfferForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_offer_update(membership=membership, actor=request.user, **form.cleaned_data)

@@ -38,6 +38,11 @@ PER_PAGE = 25
 DEADLINE_TIME = datetime.time(17, 0)
 
 
+def _data(request):
+    """The posted data on a POST, even an empty one (an empty POST still binds the form)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _form_page(request, template: str, form, context: dict):
     return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
 
@@ -57,7 +62,7 @@ def referral_create(request):
     initial = {}
     if request.GET.get("lot"):
         initial["lot"] = lots.filter(pk=request.GET["lot"]).first() if request.GET["lot"].isdigit() else None
-    form = ReferralForm(request.POST or None, lots=lots, initial=initial)
+    form = ReferralForm(_data(request), lots=lots, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["respond_by"] = timezone.make_aware(datetime.datetime.combine(data["respond_by"], DEADLINE_TIME))
@@ -130,7 +135,7 @@ def referral_send(request, pk):
 def referral_select(request, pk, response_pk):
     referral = selectors.get_referral_for_user_or_404(request.user, pk)
     response = get_object_or_404(referral.responses.select_related("provider"), pk=response_pk)
-    form = ConfirmForm(request.POST or None, submit_label=f"Select {response.provider}")
+    form = ConfirmForm(_data(request), submit_label=f"Select {response.provider}")
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_select(referral=referral, response=response, actor=request.user)
@@ -158,7 +163,7 @@ def referral_direct_award(request, pk):
     referral = selectors.get_referral_for_user_or_404(request.user, pk)
     candidates = services.direct_award_candidates(referral)
     providers = Organisation.objects.filter(pk__in=candidates.values("provider_id")).order_by("name")
-    form = DirectAwardForm(request.POST or None, providers=providers)
+    form = DirectAwardForm(_data(request), providers=providers)
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_direct_award(referral=referral, actor=request.user, **form.cleaned_data)
@@ -216,7 +221,7 @@ def ipa_create(request, pk):
         messages.error(request, "Select a provider or make a direct award first.")
         return redirect("procurement:fps_referral_detail", referral.pk)
     initial = {"weekly_fee": chosen.weekly_fee, "start_on": chosen.start_on or referral.wanted_start_on}
-    form = IpaForm(request.POST or None, initial=initial)
+    form = IpaForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             ipa = services.ipa_create(
@@ -265,7 +270,7 @@ def received_detail(request, pk):
             "start_on": response.start_on,
             "notes": response.notes,
         }
-    form = ResponseForm(request.POST or None, initial=initial)
+    form = ResponseForm(_data(request), initial=initial)
     if request.method == "POST":
         if not is_open:
             form.is_valid()
