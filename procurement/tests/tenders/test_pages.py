@@ -271,3 +271,24 @@ def test_a_complete_draft_page_says_it_is_ready(request, commissioner_northshire
         .content.decode()
     )
     assert "This tender is ready to publish." in page
+
+
+def test_tender_documents_download_for_providers_once_published(request, commissioner_northshire):
+    from core.documents import document_store
+    from procurement.services import tenders as services
+
+    tender = complete_draft(commissioner_northshire, reference="DOCS-1")
+    document = document_store(
+        organisation=commissioner_northshire.organisation,
+        uploaded_by=commissioner_northshire,
+        uploaded_file=upload("itt.pdf"),
+        title="Invitation to tender",
+    )
+    attached = services.tender_document_add(tender=tender, actor=commissioner_northshire, document=document)
+    url = reverse("procurement:tender_document_download", args=[tender.pk, attached.pk])
+    draft_table = only(
+        {"commissioner_northshire": 200, "lead_northshire": 200, "commissioner_southvale": 404}
+    )
+    assert_access(request, url, {**draft_table, "provider_oakfield": 404, "provider_riverside": 404})
+    services.tender_publish(tender=tender, actor=commissioner_northshire)
+    assert_access(request, url, {**draft_table, "provider_oakfield": 200, "provider_riverside": 200})
