@@ -23,6 +23,7 @@ from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors
 from core.models import AuditAction
 from core.permissions import requires
+from needs.vocabulary import PrimaryNeed
 
 from ..forms.fps import (
     AcceptContractForm,
@@ -341,6 +342,7 @@ def membership_detail(request, pk):
             and membership.status != MembershipStatus.REMOVED,
             "can_edit_offer": is_owner and membership.status != MembershipStatus.REMOVED,
             "judgement": dict(Judgement.choices).get(membership.latest_judgement, "Not recorded"),
+            "needs": [PrimaryNeed(code).label for code in membership.needs_met if code in PrimaryNeed.values],
         },
     )
 
