@@ -206,6 +206,21 @@ class LotForm(GovForm):
     estimated_value = MoneyField(
         label="Estimated value, in pounds", required=False, error_messages=_money_messages("Estimated value")
     )
+    fps_lot = forms.ModelChoiceField(
+        label="Purchasing system lot",
+        help_text="Winning bidders are admitted to this lot of the purchasing system",
+        queryset=None,
+        required=False,
+        empty_label="None",
+    )
+
+    def __init__(self, *args, tender, **kwargs):
+        super().__init__(*args, **kwargs)
+        if tender.purchasing_system_id is None:
+            del self.fields["fps_lot"]
+            self.helper.layout = Layout(*self.layout_fields(), Submit(self.submit_name, self.submit_label))
+        else:
+            self.fields["fps_lot"].queryset = tender.purchasing_system.lots.all()
 
 
 class CriterionForm(GovForm):

@@ -225,7 +225,7 @@ def lot_add(request, pk):
     tender = _draft_for(request, pk)
     return form_page(
         request,
-        form=LotForm(request.POST or None),
+        form=LotForm(request.POST or None, tender=tender),
         context={"title": "Add a lot", "tender": tender, "back": _tender_url(tender)},
         action=lambda data: services.lot_add(tender=tender, actor=request.user, **data),
         done=_tender_url(tender),

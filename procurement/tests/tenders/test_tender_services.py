@@ -350,3 +350,43 @@ def test_estimated_values_must_be_positive(commissioner_northshire):
 def test_a_complete_draft_for_another_reference(commissioner_northshire):
     tender = complete_draft(commissioner_northshire, reference="NS-2026-099")
     assert services.publish_problems(tender) == []
+
+
+def test_an_admission_round_lot_names_a_lot_of_its_own_purchasing_system(
+    request, commissioner_northshire, northshire
+):
+    from django.urls import reverse
+
+    from procurement.models import FpsLot
+    from tests.access import client_for
+
+    system = PurchasingSystem.objects.create(
+        name="Northshire FPS",
+        lead_authority=northshire,
+        overarching_contract_title="Terms",
+        overarching_contract_terms="Terms",
+        starts_on=datetime.date(2026, 1, 1),
+    )
+    other = PurchasingSystem.objects.create(
+        name="Other FPS",
+        lead_authority=northshire,
+        overarching_contract_title="Terms",
+        overarching_contract_terms="Terms",
+        starts_on=datetime.date(2026, 1, 1),
+    )
+    own_lot = FpsLot.objects.create(system=system, code="L1", title="Day placements")
+    other_lot = FpsLot.objects.create(system=other, code="L1", title="Elsewhere")
+    tender = services.tender_create(
+        actor=commissioner_northshire,
+        title="Admission round",
+        reference="FPS-2",
+        route="fps_admission",
+        purchasing_system=system,
+    )
+    with pytest.raises(ValidationError):
+        services.lot_add(tender=tender, actor=commissioner_northshire, title="Day", fps_lot=other_lot)
+    client = client_for(request, "commissioner_northshire")
+    url = reverse("procurement:tender_lot_add", args=[tender.pk])
+    assert "Day placements" in client.get(url).content.decode()
+    assert client.post(url, {"title": "Day", "fps_lot": own_lot.pk}).status_code == 302
+    assert tender.lots.get().fps_lot == own_lot
