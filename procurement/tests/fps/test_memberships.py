@@ -385,3 +385,13 @@ def test_the_lead_admits_a_rounds_winners_from_the_system_page(request, admissio
     assert "Admit the winners of NS-2026-ADM1" in page
     client.post(reverse("procurement:fps_admit_from_round", args=[system.pk, admission_round.pk]))
     assert Membership.objects.count() == 2
+
+
+def test_a_lot_is_removed_only_while_nobody_is_on_it(system, lot, lot2, lead_northshire, provider_oakfield):
+    from .factories import admit
+
+    admit(lot, provider_oakfield, lead_northshire)
+    with pytest.raises(ValidationError):
+        services.fps_lot_remove(lot=lot, actor=lead_northshire)
+    services.fps_lot_remove(lot=lot2, actor=lead_northshire)
+    assert list(system.lots.values_list("code", flat=True)) == ["L1"]

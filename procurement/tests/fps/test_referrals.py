@@ -530,3 +530,13 @@ def test_forum_members_never_reach_referrals_or_ipas(request, ipa, referral):
 
 def test_responses_are_made_only_by_sending(referral):
     assert ReferralResponse.objects.filter(referral=referral).count() == 2
+
+
+def test_a_draft_whose_deadline_has_passed_is_not_sent(commissioner_northshire, lot, oakfield_place):
+    referral = make_referral(commissioner_northshire, lot)
+    Referral.objects.filter(pk=referral.pk).update(respond_by=timezone.now() - datetime.timedelta(minutes=1))
+    referral.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.referral_send(referral=referral, actor=commissioner_northshire)
+    assert "respond_by" in error.value.error_dict
+    assert not referral.responses.exists()
