@@ -171,3 +171,24 @@ def test_another_providers_bid_and_receipt_answer_404_like_missing_ones(request,
             continue
         assert client.get(url).status_code == 404
         assert client.get(missing).status_code == 404
+
+
+def test_the_support_admins_audit_log_and_notifications_do_not_name_bidders(
+    request, published_tender, provider_riverside, provider_oakfield, commissioner_northshire
+):
+    """Staff see the rest of the log, but not the events about a bid or its files, nor the notifications a
+    provider got because it is bidding."""
+    from procurement.services import tenders as services
+
+    question = services.clarification_ask(
+        tender=published_tender, actor=provider_oakfield, question="How many?"
+    )
+    fill_and_submit(published_tender, provider_riverside, price=PRICE)
+    services.clarification_answer(clarification=question, actor=commissioner_northshire, answer="Forty.")
+    client = client_for(request, "staff_admin")
+    audit = client.get(reverse("admin:core_auditevent_changelist") + "?all=").content.decode()
+    assert "provider@riverside" not in audit and "procurement.submission" not in audit
+    assert "NS-2026-014" in audit  # the tender's own events are there
+    notifications = client.get(reverse("admin:core_notification_changelist")).content.decode()
+    assert "Sophie Turner" not in notifications and "provider@riverside" not in notifications
+    assert "clarification question" in notifications  # the commissioners' notification is there
