@@ -2,18 +2,12 @@
 
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION
-from django.db.models import CharField
-from django.db.models.functions import Cast
 
 from .audit import audit_record
 from .models import AuditAction, AuditEvent, Document, Notification
+from .selectors import BIDDER_NOTIFICATION_KINDS, audit_events_without_sealed
 
 ADMIN_ACTIONS = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
-
-# Sealed bids stay out of the support admin (see procurement's tenders): audit events about a bid, and
-# the notifications a provider gets because it is bidding (by kind), would say who bid.
-SEALED_TARGET_TYPES = ("procurement.submission",)
-BIDDER_NOTIFICATION_KINDS = ("clarification_published", "tender_cancelled")
 
 
 class AuditedAdminMixin:
@@ -72,17 +66,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         """Not the events about sealed bids (a bid, or a file in one): who bid for what is for the buying
         authority alone. The events stay in the log and its hash chain; `verify_audit` checks them all."""
-        sealed_documents = (
-            Document.objects.filter(sealed_until__isnull=False)
-            .annotate(key=Cast("pk", output_field=CharField()))
-            .values("key")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .exclude(target_type__in=SEALED_TARGET_TYPES)
-            .exclude(target_type="core.document", target_id__in=sealed_documents)
-        )
+        return audit_events_without_sealed(super().get_queryset(request))
 
 
 @admin.register(Document)

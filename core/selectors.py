@@ -1,6 +1,7 @@
 """Reads for the plumbing: one scoped queryset per model, and a get-or-404 built on it."""
 
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -45,8 +46,28 @@ def unread_notification_count(user) -> int:
     return notifications_for_user(user).filter(read_at__isnull=True).count()
 
 
+# Sealed bids stay out of the support staff's view (see procurement's tenders): audit events about a bid
+# or a file in one, and the notifications a provider gets because it is bidding (by kind), would say who
+# bid. The events stay in the log and its hash chain; `verify_audit` checks them all.
+SEALED_TARGET_TYPES = ("procurement.submission",)
+BIDDER_NOTIFICATION_KINDS = ("clarification_published", "tender_cancelled")
+
+
+def audit_events_without_sealed(events):
+    """`events` less those about sealed bids: who bid for what is for the buying authority alone."""
+    sealed_documents = (
+        Document.objects.filter(sealed_until__isnull=False)
+        .annotate(key=Cast("pk", output_field=CharField()))
+        .values("key")
+    )
+    return events.exclude(target_type__in=SEALED_TARGET_TYPES).exclude(
+        target_type="core.document", target_id__in=sealed_documents
+    )
+
+
 def audit_events_filtered(*, action: str = "", query: str = ""):
-    events = AuditEvent.objects.all()
+    """The audit log page's events (support staff): never those about sealed bids."""
+    events = audit_events_without_sealed(AuditEvent.objects.all())
     if action:
         events = events.filter(action=action)
     if query:

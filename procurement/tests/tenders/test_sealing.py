@@ -173,7 +173,7 @@ def test_another_providers_bid_and_receipt_answer_404_like_missing_ones(request,
         assert client.get(missing).status_code == 404
 
 
-def test_the_support_admins_audit_log_and_notifications_do_not_name_bidders(
+def test_support_staffs_audit_logs_and_notifications_do_not_name_bidders(
     request, published_tender, provider_riverside, provider_oakfield, commissioner_northshire
 ):
     """Staff see the rest of the log, but not the events about a bid or its files, nor the notifications a
@@ -189,6 +189,10 @@ def test_the_support_admins_audit_log_and_notifications_do_not_name_bidders(
     audit = client.get(reverse("admin:core_auditevent_changelist") + "?all=").content.decode()
     assert "provider@riverside" not in audit and "procurement.submission" not in audit
     assert "NS-2026-014" in audit  # the tender's own events are there
+    # The service's own audit log page for support staff leaves out the same events.
+    page = client.get(reverse("core:audit_log")).content.decode()
+    assert "provider@riverside" not in page and "procurement.submission" not in page
+    assert "NS-2026-014" in page
     notifications = client.get(reverse("admin:core_notification_changelist")).content.decode()
     assert "Sophie Turner" not in notifications and "provider@riverside" not in notifications
     assert "clarification question" in notifications  # the commissioners' notification is there
