@@ -26,6 +26,12 @@ app.conf.beat_schedule = {
         "task": "procurement.tasks.close_due_tenders",
         "schedule": crontab(minute="*/5"),
     },
+    # 07:00 every day: tell commissioners, once per tender, that a standstill ended and the contract can
+    # now be awarded (the award itself stays a person's decision; also `manage.py end_standstill`).
+    "notify-standstill-ended": {
+        "task": "procurement.tasks.notify_standstill_ended",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # 02:15 every night: prove the audit log's hash chain still holds; alert support staff if not.
     "verify-audit-chain": {
         "task": "core.tasks.verify_audit_chain",

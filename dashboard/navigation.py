@@ -10,6 +10,11 @@ class NavItem:
     label: str
     url_name: str
     permission: str
+    # Left out for people who hold this permission too (they reach the page another way).
+    unless: str = ""
+
+    def shown_to(self, user) -> bool:
+        return user.has_perm(self.permission) and not (self.unless and user.has_perm(self.unless))
 
 
 NAVIGATION = [
@@ -17,8 +22,19 @@ NAVIGATION = [
     NavItem("Needs", "needs:profile", "needs.view_analysis"),
     NavItem("Plan", "commissioning:intention_list", "commissioning.view"),
     NavItem("Consultations", "coproduction:consultation_list", "coproduction.view"),
+    # Do: the first entry of the section is marked on its pages that no entry names more closely.
+    NavItem("Tenders", "procurement:tender_list", "procurement.view_tenders"),
+    NavItem("Tender evaluation", "procurement:evaluation_list", "procurement.score_bids"),
+    NavItem("Purchasing systems", "procurement:fps_system_list", "procurement.fps_view"),
+    NavItem("Referrals", "procurement:fps_received_list", "procurement.fps_respond"),
     NavItem("Compliance pack", "procurement:own_pack", "procurement.edit_own_pack"),
     NavItem("Provider compliance", "procurement:pack_list", "procurement.view_packs"),
+    NavItem(
+        "Open data",
+        "procurement:open_data",
+        "procurement.download_open_data",
+        unless="procurement.view_tenders",
+    ),
     NavItem("Documents", "core:document_list", "core.view_documents"),
     NavItem("Notifications", "core:notification_list", "core.view_notifications"),
     NavItem("Audit log", "core:audit_log", "core.view_audit_log"),
@@ -46,6 +62,23 @@ SECTIONS: dict[str, tuple[str, list[NavItem]]] = {
             NavItem("Service specifications", "commissioning:spec_list", "commissioning.view"),
         ],
     ),
+    "procurement": (
+        "Do: tenders, the purchasing system and placements",
+        [
+            NavItem("Tenders", "procurement:tender_list", "procurement.view_tenders"),
+            NavItem("Your bids", "procurement:bid_list", "procurement.bid"),
+            NavItem("Your bids' outcomes", "procurement:my_outcomes", "procurement.view_own_outcomes"),
+            NavItem("Tender evaluation", "procurement:evaluation_list", "procurement.view_evaluation"),
+            NavItem("Purchasing systems", "procurement:fps_system_list", "procurement.fps_view"),
+            NavItem("Referrals", "procurement:fps_referral_list", "procurement.fps_refer"),
+            NavItem("Referrals sent to you", "procurement:fps_received_list", "procurement.fps_respond"),
+            NavItem("Your places", "procurement:fps_my_memberships", "procurement.fps_membership_own"),
+            NavItem("Placement agreements", "procurement:fps_ipa_list", "procurement.fps_ipa_view"),
+            NavItem("Compliance pack", "procurement:own_pack", "procurement.edit_own_pack"),
+            NavItem("Provider compliance", "procurement:pack_list", "procurement.view_packs"),
+            NavItem("Open data", "procurement:open_data", "procurement.download_open_data"),
+        ],
+    ),
 }
 
 
@@ -56,14 +89,17 @@ def _section_of(url: str) -> str:
 
 
 def _mark_current(items: list[dict], current_path: str, *, by_section: bool = False) -> list[dict]:
-    """The current item is the one whose address (or, for the service navigation, whose top-level
-    section) is the longest start of the page's address."""
-
-    def key(item: dict) -> str:
-        return _section_of(item["url"]) if by_section else item["url"]
-
-    matches = [item for item in items if current_path.startswith(key(item))]
-    current = max(matches, key=lambda item: len(key(item)), default=None)
+    """The current item is the one whose address is the longest start of the page's address. For the
+    service navigation, where several entries share a section (/procurement/), a page no entry's
+    address starts marks the section's first entry."""
+    current = max(
+        (item for item in items if current_path.startswith(item["url"])),
+        key=lambda item: len(item["url"]),
+        default=None,
+    )
+    if by_section and (current is None or current["url"] == "/"):
+        section = _section_of(current_path)
+        current = next((item for item in items if _section_of(item["url"]) == section), current)
     for item in items:
         item["active"] = item is current
     return items
@@ -73,7 +109,7 @@ def navigation_for(user, current_path: str, *, unread: int = 0) -> list[dict]:
     """The links a person may follow, the current one marked; the notifications link shows unread ones."""
     items = []
     for item in NAVIGATION:
-        if not user.has_perm(item.permission):
+        if not item.shown_to(user):
             continue
         label = item.label
         if item.url_name == "core:notification_list" and unread:
@@ -87,5 +123,5 @@ def section_navigation_for(user, namespace: str, current_path: str) -> dict | No
     if namespace not in SECTIONS:
         return None
     title, entries = SECTIONS[namespace]
-    items = [{"label": e.label, "url": reverse(e.url_name)} for e in entries if user.has_perm(e.permission)]
+    items = [{"label": e.label, "url": reverse(e.url_name)} for e in entries if e.shown_to(user)]
     return {"title": title, "items": _mark_current(items, current_path)} if items else None

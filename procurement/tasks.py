@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .services.awards import tender_award_due
 from .services.tenders import tender_close_due
 
 
@@ -10,3 +11,10 @@ def close_due_tenders() -> int:
     """Close every published tender whose submission deadline has passed (by the server's clock).
     Running it again, or twice at once, closes nothing twice."""
     return tender_close_due()
+
+
+@shared_task(acks_late=True)
+def notify_standstill_ended() -> int:
+    """Tell each authority's commissioners, once per tender, that a standstill has ended and the contract
+    can be awarded. Awards nothing itself; safe to repeat."""
+    return len(tender_award_due())

@@ -148,3 +148,28 @@ def test_forum_members_see_open_consultations_and_new_answers(client, commission
     assert "3 new answers to your comments" in page
     assert "1 ‘You said, we did’ report" in page
     assert "business case" not in page.lower()  # no commercial data for the forum
+
+
+@pytest.mark.parametrize(
+    ("persona", "url", "current"),
+    [
+        ("commissioner_northshire", "/procurement/tenders/", "Tenders"),
+        ("commissioner_northshire", "/procurement/providers/", "Provider compliance"),
+        ("commissioner_northshire", "/procurement/fps/referrals/", "Purchasing systems"),
+        ("commissioner_northshire", "/procurement/open-data/", "Tenders"),
+        ("provider_oakfield", "/procurement/compliance-pack/", "Compliance pack"),
+        ("provider_oakfield", "/procurement/bids/", "Tenders"),
+        ("provider_oakfield", "/procurement/fps/received/", "Referrals"),
+        ("evaluator_northshire", "/procurement/evaluation/", "Tender evaluation"),
+        ("forum_member", "/procurement/open-data/", "Open data"),
+    ],
+)
+def test_each_procurement_page_marks_its_own_entry_not_the_first_of_the_section(
+    request, client, persona, url, current
+):
+    """Several entries share /procurement/: the one whose address the page is under is marked, and a page
+    under none of them marks the stage's first entry."""
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get(url).text
+    marked = page.split('aria-current="page"><strong class="govuk-service-navigation__active-fallback">')[1]
+    assert marked.startswith(current + "<")
