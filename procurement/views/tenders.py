@@ -130,6 +130,10 @@ def tender_detail(request, pk):
             pending_questions=tender.clarifications.filter(published_at__isnull=True),
             can_cancel=tender.status not in (TenderStatus.AWARDED, TenderStatus.CANCELLED),
             can_open=tender.status == TenderStatus.CLOSED,
+            # The panel is set up from the draft until evaluation; the evaluation pages follow opening.
+            can_set_panel=tender.status
+            in (TenderStatus.DRAFT, TenderStatus.PUBLISHED, TenderStatus.CLOSED, TenderStatus.EVALUATION),
+            show_evaluation=tender.opened_at is not None and tender.status != TenderStatus.CANCELLED,
             # Before opening the council knows only how many bids are submitted: no names, no lots.
             submitted_count=(
                 submitted_bid_count(tender)

@@ -110,3 +110,21 @@ def test_only_the_authoritys_commissioner_opens(request, published_tender, perso
     with pytest.raises(PermissionDenied):
         services.tender_open(tender=published_tender, actor=request.getfixturevalue(persona))
     assert Tender.objects.get(pk=published_tender.pk).status == "closed"
+
+
+def test_the_tender_page_leads_the_commissioner_to_the_panel_and_after_opening_to_evaluation(
+    request, published_tender, provider_riverside, commissioner_northshire
+):
+    """Before opening the commissioner can set up the panel but not reach evaluation; once the bids are
+    open the page leads to evaluation and award."""
+    client = client_for(request, "commissioner_northshire")
+    url = reverse("procurement:tender_detail", args=[published_tender.pk])
+    panel = reverse("procurement:evaluation_panel", args=[published_tender.pk])
+    evaluation = reverse("procurement:evaluation_tender", args=[published_tender.pk])
+    page = client.get(url).text
+    assert panel in page and f'href="{evaluation}"' not in page
+    fill_and_submit(published_tender, provider_riverside)
+    _close(published_tender)
+    services.tender_open(tender=published_tender, actor=commissioner_northshire)
+    page = client.get(url).text
+    assert panel in page and f'href="{evaluation}"' in page
