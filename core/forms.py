@@ -53,6 +53,34 @@ class GovForm(GovFormMixin, forms.Form):
     pass
 
 
+class WholeNumberField(forms.IntegerField):
+    """A whole number typed in a text input (GOV.UK advises against type="number"), with its error
+    messages in GOV.UK's words, made from `name`, the thing it counts ("the youngest age"):
+    "Enter the youngest age", "The youngest age must be a whole number from 0 to 25".
+    `width` is the GOV.UK fixed input width in characters (2, 3, 4, 5, 10 or 20)."""
+
+    def __init__(self, *, name: str, min_value=None, max_value=None, width: int = 4, **kwargs):
+        subject = name[:1].upper() + name[1:]
+        if min_value is not None and max_value is not None:
+            out_of_range = f"{subject} must be a whole number from {min_value} to {max_value}"
+            messages = {"invalid": out_of_range, "min_value": out_of_range, "max_value": out_of_range}
+        else:
+            messages = {"invalid": f"{subject} must be a whole number"}
+            if min_value is not None:
+                messages["min_value"] = f"{subject} must be {min_value} or more"
+            if max_value is not None:
+                messages["max_value"] = f"{subject} must be {max_value} or fewer"
+        messages["required"] = f"Enter {name}"
+        kwargs["error_messages"] = {**messages, **kwargs.get("error_messages", {})}
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"inputmode": "numeric", "spellcheck": "false", "class": f"govuk-input--width-{width}"}
+            ),
+        )
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+
+
 class GovModelForm(GovFormMixin, forms.ModelForm):
     pass
 

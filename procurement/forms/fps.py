@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from accounts.models import Organisation, OrganisationKind
-from core.forms import GovDateField, GovForm
+from core.forms import GovDateField, GovForm, WholeNumberField
 from needs.vocabulary import PrimaryNeed
 
 from ..models import Judgement, PurchasingSystemKind
@@ -73,19 +73,14 @@ class PurchasingSystemForm(GovForm):
         choices=[(number, calendar.month_name[number]) for number in range(1, 13)],
         initial=4,
     )
-    annual_check_day = forms.IntegerField(
+    annual_check_day = WholeNumberField(
+        name="the day the annual checks start",
         label="Day of the month the annual checks start",
         help_text="From 1 to 28",
         min_value=1,
         max_value=28,
         initial=1,
-        widget=forms.TextInput(attrs={**NUMERIC, "class": "govuk-input--width-2"}),
-        error_messages={
-            "required": "Enter the day the annual checks start",
-            "invalid": "The day must be a number from 1 to 28",
-            "min_value": "The day must be a number from 1 to 28",
-            "max_value": "The day must be a number from 1 to 28",
-        },
+        width=2,
     )
     starts_on = GovDateField(name="Start date", past_only=False, label="Start date")
     ends_on = GovDateField(name="End date", past_only=False, label="End date", required=False)
@@ -127,30 +122,10 @@ class LotForm(GovForm):
     description = forms.CharField(
         label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    age_from = forms.IntegerField(
-        label="Youngest age",
-        min_value=0,
-        max_value=25,
-        widget=forms.TextInput(attrs={**NUMERIC, "class": "govuk-input--width-2"}),
-        error_messages={
-            "required": "Enter the youngest age",
-            "invalid": "The youngest age must be a number from 0 to 25",
-            "min_value": "The youngest age must be a number from 0 to 25",
-            "max_value": "The youngest age must be a number from 0 to 25",
-        },
+    age_from = WholeNumberField(
+        name="the youngest age", label="Youngest age", min_value=0, max_value=25, width=2
     )
-    age_to = forms.IntegerField(
-        label="Oldest age",
-        min_value=0,
-        max_value=25,
-        widget=forms.TextInput(attrs={**NUMERIC, "class": "govuk-input--width-2"}),
-        error_messages={
-            "required": "Enter the oldest age",
-            "invalid": "The oldest age must be a number from 0 to 25",
-            "min_value": "The oldest age must be a number from 0 to 25",
-            "max_value": "The oldest age must be a number from 0 to 25",
-        },
-    )
+    age_to = WholeNumberField(name="the oldest age", label="Oldest age", min_value=0, max_value=25, width=2)
 
 
 class AdmitForm(GovForm):
@@ -219,35 +194,21 @@ class OfferForm(GovForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    age_from = forms.IntegerField(
-        label="Youngest age",
-        min_value=0,
-        max_value=25,
-        widget=forms.TextInput(attrs={**NUMERIC, "class": "govuk-input--width-2"}),
-        error_messages={"required": "Enter the youngest age", "invalid": "The youngest age must be a number"},
+    age_from = WholeNumberField(
+        name="the youngest age", label="Youngest age", min_value=0, max_value=25, width=2
     )
-    age_to = forms.IntegerField(
-        label="Oldest age",
-        min_value=0,
-        max_value=25,
-        widget=forms.TextInput(attrs={**NUMERIC, "class": "govuk-input--width-2"}),
-        error_messages={"required": "Enter the oldest age", "invalid": "The oldest age must be a number"},
-    )
+    age_to = WholeNumberField(name="the oldest age", label="Oldest age", min_value=0, max_value=25, width=2)
     area = forms.CharField(
         label="Area",
         help_text="Where your settings are, for example Greater Manchester",
         max_length=120,
         required=False,
     )
-    places_available = forms.IntegerField(
+    places_available = WholeNumberField(
+        name="places available",
         label="Places available now",
         min_value=0,
-        widget=forms.TextInput(attrs={**NUMERIC, "class": "govuk-input--width-4"}),
-        error_messages={
-            "required": "Enter the places available, 0 if none",
-            "invalid": "Places available must be a whole number",
-            "min_value": "Places available must be 0 or more",
-        },
+        error_messages={"required": "Enter the places available, 0 if none"},
     )
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from core.forms import GovDateField, GovForm
+from core.forms import GovDateField, GovForm, WholeNumberField
 from core.uploads import human_size
 
 from ..models import CriterionKind, TenderRoute
@@ -244,41 +244,20 @@ class CriterionForm(GovForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
     )
-    weight = forms.IntegerField(
-        label="Weight, as a percentage of the total score",
-        min_value=1,
-        max_value=100,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter the weight",
-            "invalid": "Weight must be a whole number from 1 to 100",
-            "min_value": "Weight must be a whole number from 1 to 100",
-            "max_value": "Weight must be a whole number from 1 to 100",
-        },
+    weight = WholeNumberField(
+        name="weight", label="Weight, as a percentage of the total score", min_value=1, max_value=100, width=3
     )
-    max_marks = forms.IntegerField(
+    max_marks = WholeNumberField(
+        name="the marks available",
         label="Marks available",
         initial=5,
         min_value=1,
         max_value=100,
+        width=3,
         help_text="Quality and social value questions are marked out of this",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter the marks available",
-            "invalid": "Marks available must be a whole number",
-            "min_value": "Marks available must be 1 or more",
-            "max_value": "Marks available must be 100 or fewer",
-        },
     )
-    word_limit = forms.IntegerField(
-        label="Word limit (optional)",
-        required=False,
-        min_value=1,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
-        error_messages={
-            "invalid": "Word limit must be a whole number",
-            "min_value": "Word limit must be 1 or more",
-        },
+    word_limit = WholeNumberField(
+        name="the word limit", label="Word limit (optional)", required=False, min_value=1
     )
 
 
