@@ -8,18 +8,24 @@ from pathlib import Path
 import pytest
 
 from procurement.ocds.validation import validate_release_package
-from tests.browser.conftest import axe_violations, browser, page, screenshot, sign_in  # noqa: F401
+from procurement.tests.ocds import conftest as ocds_fixtures
+
+from .conftest import axe_violations, screenshot, sign_in
+
+# The open data tests' tenders in every state, shared with procurement/tests/ocds.
+sealed_bidder = ocds_fixtures.sealed_bidder
+tenders = ocds_fixtures.tenders
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def check(page, name: str) -> None:  # noqa: F811
+def check(page, name: str) -> None:
     screenshot(page, name)
     violations = axe_violations(page)
     assert violations == [], f"{name}: {violations}"
 
 
-def test_a_commissioner_reads_the_page_and_downloads_a_valid_file(page, tenders, commissioner_northshire):  # noqa: F811
+def test_a_commissioner_reads_the_page_and_downloads_a_valid_file(page, tenders, commissioner_northshire):
     sign_in(page, commissioner_northshire)
     page.goto("/procurement/open-data/")
     assert page.get_by_role("heading", name="Open contracting data").is_visible()
@@ -34,14 +40,14 @@ def test_a_commissioner_reads_the_page_and_downloads_a_valid_file(page, tenders,
     assert len(package["releases"]) == 6
 
 
-def test_a_provider_sees_that_nothing_is_published_yet(page, provider_oakfield):  # noqa: F811
+def test_a_provider_sees_that_nothing_is_published_yet(page, provider_oakfield):
     sign_in(page, provider_oakfield)
     page.goto("/procurement/open-data/")
     assert page.get_by_text("No tender has been published yet").is_visible()
     check(page, "procurement-open-data-empty")
 
 
-def test_a_provider_chooses_one_authoritys_file(page, tenders, provider_oakfield):  # noqa: F811
+def test_a_provider_chooses_one_authoritys_file(page, tenders, provider_oakfield):
     sign_in(page, provider_oakfield)
     page.goto("/procurement/open-data/")
     assert page.get_by_text("7 tenders in the file").is_visible()
