@@ -2,16 +2,31 @@
 moderates, checks compliance, recommends the award and starts standstill; each bidder downloads only its
 own award letter. axe-core finds no serious or critical problem on any page."""
 
+import datetime
 import re
+from contextlib import contextmanager
+from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from procurement.models import ConflictDeclaration, PanelMember, Score, TenderStatus
+from procurement.services import awards
 from procurement.tests.evaluation.conftest import make_bid, make_tender, marked
 
 from .conftest import axe_violations, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@contextmanager
+def awards_clock(day: datetime.date):
+    """The award services' clock set to 10am on `day` (the server's clock, in the live server's thread
+    too), leaving sign-in sessions and everything else on the real one."""
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    clock = mock.Mock(now=lambda: moment, localdate=lambda value=None: timezone.localdate(value or moment))
+    with mock.patch.object(awards, "timezone", clock):
+        yield
 
 
 def check(page, name: str) -> None:
@@ -106,15 +121,21 @@ def test_a_tender_is_evaluated_and_each_bidder_reads_only_its_own_letter(
     page.wait_for_load_state()
     page.get_by_role("link", name="Issue letters and start standstill").click()
     check(page, "evaluation-standstill")
-    page.get_by_role("button", name="Issue the letters and start standstill").click()
-    page.wait_for_load_state()
+    # Letters issued on Thursday 21 December 2028: 8 working days later, past Christmas Day, Boxing Day,
+    # New Year's Day and two weekends, is Friday 5 January 2029.
+    with awards_clock(datetime.date(2028, 12, 21)):
+        page.get_by_role("button", name="Issue the letters and start standstill").click()
+        page.wait_for_load_state()
     tender.refresh_from_db()
     assert tender.status == TenderStatus.STANDSTILL
+    assert tender.standstill_end_on == datetime.date(2029, 1, 5)
+    assert page.get_by_text("5 January 2029 (award possible from the next day)").is_visible()
     check(page, "evaluation-tender-standstill")
-    page.get_by_role("link", name="Award the contract").click()
-    page.get_by_role("button", name="Award the contract").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("link", name=re.compile("The standstill period ends on")).is_visible()
+    with awards_clock(datetime.date(2029, 1, 5)):
+        page.get_by_role("link", name="Award the contract").click()
+        page.get_by_role("button", name="Award the contract").click()
+        page.wait_for_load_state()
+        assert page.get_by_role("link", name=re.compile("The standstill period ends on")).is_visible()
     check(page, "evaluation-award-refused")
     tender.refresh_from_db()
     assert tender.status == TenderStatus.STANDSTILL
@@ -132,6 +153,18 @@ def test_a_tender_is_evaluated_and_each_bidder_reads_only_its_own_letter(
         assert download.value.suggested_filename.endswith(".pdf")
         assert page.context.request.get(f"/procurement/award-letters/{own.pk}/").body().startswith(b"%PDF")
         assert page.goto(f"/procurement/award-letters/{other.pk}/").status == 404
+
+    # The day after standstill ends, the commissioner awards the contract.
+    page.context.clear_cookies()
+    sign_in(page, commissioner_northshire)
+    page.goto(f"/procurement/evaluation/{tender.pk}/")
+    with awards_clock(datetime.date(2029, 1, 6)):
+        page.get_by_role("link", name="Award the contract").click()
+        page.get_by_role("button", name="Award the contract").click()
+        page.wait_for_load_state()
+    tender.refresh_from_db()
+    assert tender.status == TenderStatus.AWARDED
+    check(page, "evaluation-awarded")
 
 
 def test_a_commissioner_sets_up_the_panel_and_an_evaluator_adds_a_conflict_found_later(
