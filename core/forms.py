@@ -8,6 +8,7 @@ from crispy_forms_gds.layout import Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.shortcuts import render
 from django.utils import timezone
 
 from .uploads import human_size
@@ -51,6 +52,17 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 class GovForm(GovFormMixin, forms.Form):
     pass
+
+
+def posted_data(request):
+    """The submitted data on a POST, even an empty one (an empty POST still binds the form and shows its
+    errors); None on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def render_form(request, template: str, form, context: dict | None = None):
+    """A form page: 400 when the form carries errors, so a refused POST never answers like a success."""
+    return render(request, template, {**(context or {}), "form": form}, status=400 if form.errors else 200)
 
 
 class WholeNumberField(forms.IntegerField):

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.documents import document_response, document_store
-from core.forms import add_service_errors
+from core.forms import add_service_errors, render_form
 from core.permissions import requires
 from core.uploads import UploadRejected
 
@@ -268,12 +268,7 @@ def _first_write_profile(request):
 
 
 def _form_page(request, template: str, form, **context):
-    return render(
-        request,
-        template,
-        {"form": form, "organisation": request.user.organisation, **context},
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, template, form, {"organisation": request.user.organisation, **context})
 
 
 def _kind_label(choices, value) -> str:

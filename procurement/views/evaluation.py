@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_record
 from core.documents import document_response
-from core.forms import ConfirmForm, add_service_errors
+from core.forms import ConfirmForm, add_service_errors, posted_data, render_form
 from core.models import AuditAction
 from core.pdf import pdf_response, render_pdf
 from core.permissions import requires
@@ -54,15 +54,6 @@ def _commissioner_tender_or_404(request, pk):
     if not sel.is_tender_commissioner(request.user, tender):
         raise Http404
     return tender
-
-
-def _data(request):
-    """The posted data, or None for a GET (an empty POST is still a submission)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _render_form(request, template, context, form):
-    return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
 
 
 # Lists and the tender's page -----------------------------------------------------------------------
@@ -112,7 +103,7 @@ def evaluation_tender(request, pk):
 @requires(MANAGE)
 def panel(request, pk):
     tender = sel.get_panel_tender_for_user_or_404(request.user, pk)
-    form = PanelAddForm(_data(request), tender=tender)
+    form = PanelAddForm(posted_data(request), tender=tender)
     if request.method == "POST" and form.is_valid():
         try:
             member = svc.panel_member_add(
@@ -135,7 +126,7 @@ def panel(request, pk):
         "members": [{"member": m, "has_scored": m.evaluator_id in scored} for m in members],
         "moderator": next((m for m in members if m.is_moderator), None),
     }
-    return _render_form(request, "procurement/evaluation/panel.html", context, form)
+    return render_form(request, "procurement/evaluation/panel.html", form, context)
 
 
 @require_POST
@@ -184,10 +175,10 @@ def declaration(request, pk):
     existing = sel.declaration_for(request.user, tender)
     bidders = sel.bidders(tender)
     if existing is None:
-        form = DeclarationForm(_data(request), bidders=bidders)
+        form = DeclarationForm(posted_data(request), bidders=bidders)
     else:
         form = ConflictAddForm(
-            _data(request),
+            posted_data(request),
             bidders=bidders.exclude(pk__in=existing.conflicted_providers.values("pk")),
         )
     if request.method == "POST" and form.is_valid():
@@ -218,7 +209,7 @@ def declaration(request, pk):
         "bidders": bidders,
         "can_add": existing is not None and tender.status in (S.EVALUATION, S.AWARD_RECOMMENDED),
     }
-    return _render_form(request, "procurement/evaluation/declaration.html", context, form)
+    return render_form(request, "procurement/evaluation/declaration.html", form, context)
 
 
 # A bid: reading and scoring ------------------------------------------------------------------------
@@ -241,7 +232,7 @@ def bid_detail(request, pk, bid_pk):
             s.criterion_id: (s.marks, s.justification)
             for s in Score.objects.filter(submission=bid, evaluator=user)
         }
-        form = ScoreForm(_data(request), criteria=criteria, initial_scores=own)
+        form = ScoreForm(posted_data(request), criteria=criteria, initial_scores=own)
         if request.method == "POST" and form.is_valid():
             try:
                 svc.bid_scores_record(submission=bid, evaluator=user, scores=form.values())
@@ -272,7 +263,7 @@ def bid_detail(request, pk, bid_pk):
     }
     if form is None:
         return render(request, "procurement/evaluation/bid.html", context)
-    return _render_form(request, "procurement/evaluation/bid.html", context, form)
+    return render_form(request, "procurement/evaluation/bid.html", form, context)
 
 
 @require_GET
@@ -300,7 +291,7 @@ def bid_moderate(request, pk, bid_pk):
         raise Http404
     criteria = sel.marked_criteria(tender)
     current = {m.criterion_id: (m.marks, m.rationale) for m in ModeratedScore.objects.filter(submission=bid)}
-    form = ModerationForm(_data(request), criteria=criteria, initial_scores=current)
+    form = ModerationForm(posted_data(request), criteria=criteria, initial_scores=current)
     if request.method == "POST":
         if tender.status != S.EVALUATION:
             raise PermissionDenied
@@ -333,7 +324,7 @@ def bid_moderate(request, pk, bid_pk):
         "table": table,
         "can_edit": tender.status == S.EVALUATION,
     }
-    return _render_form(request, "procurement/evaluation/moderate.html", context, form)
+    return render_form(request, "procurement/evaluation/moderate.html", form, context)
 
 
 # Compliance checks ---------------------------------------------------------------------------------
@@ -349,7 +340,7 @@ def bid_compliance(request, pk, bid_pk):
     }
     can_edit = tender.status == S.EVALUATION and not bid.excluded_at
     form = ComplianceForm(
-        _data(request), initial_checks={kind: (c.passed, c.evidence) for kind, c in checks.items()}
+        posted_data(request), initial_checks={kind: (c.passed, c.evidence) for kind, c in checks.items()}
     )
     if request.method == "POST":
         if not can_edit:
@@ -378,7 +369,7 @@ def bid_compliance(request, pk, bid_pk):
         "checks": [(label, checks.get(kind)) for kind, label in ComplianceCheckKind.choices],
         "can_edit": can_edit,
     }
-    return _render_form(request, "procurement/evaluation/compliance.html", context, form)
+    return render_form(request, "procurement/evaluation/compliance.html", form, context)
 
 
 # Scores and the award ------------------------------------------------------------------------------
@@ -419,7 +410,7 @@ def _move_page(request, tender, *, form, template, action, success, extra=None):
             messages.success(request, success)
             return redirect("procurement:evaluation_tender", tender.pk)
     context = {"tender": tender, **(extra or {}), **_formulas()}
-    return _render_form(request, template, context, form)
+    return render_form(request, template, form, context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -427,7 +418,7 @@ def _move_page(request, tender, *, form, template, action, success, extra=None):
 def recommend(request, pk):
     tender = _commissioner_tender_or_404(request, pk)
     lots = sel.tender_scores(tender)
-    form = RecommendForm(_data(request), lots=[entry.lot for entry in lots])
+    form = RecommendForm(posted_data(request), lots=[entry.lot for entry in lots])
     return _move_page(
         request,
         tender,
@@ -446,7 +437,7 @@ def recommend(request, pk):
 @requires(MANAGE)
 def withdraw(request, pk):
     tender = _commissioner_tender_or_404(request, pk)
-    form = WithdrawForm(_data(request))
+    form = WithdrawForm(posted_data(request))
     return _move_page(
         request,
         tender,
@@ -465,7 +456,7 @@ def standstill(request, pk):
     from django.utils import timezone
 
     tender = _commissioner_tender_or_404(request, pk)
-    form = ConfirmForm(_data(request), submit_label="Issue the letters and start standstill")
+    form = ConfirmForm(posted_data(request), submit_label="Issue the letters and start standstill")
     return _move_page(
         request,
         tender,
@@ -481,7 +472,7 @@ def standstill(request, pk):
 @requires(MANAGE)
 def award(request, pk):
     tender = _commissioner_tender_or_404(request, pk)
-    form = ConfirmForm(_data(request), submit_label="Award the contract")
+    form = ConfirmForm(posted_data(request), submit_label="Award the contract")
     return _move_page(
         request,
         tender,

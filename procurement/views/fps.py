@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_record
 from core.exports import csv_response, xlsx_response
-from core.forms import add_service_errors
+from core.forms import add_service_errors, posted_data, render_form
 from core.models import AuditAction
 from core.permissions import requires
 from needs.vocabulary import PrimaryNeed
@@ -47,15 +47,6 @@ OWN = "procurement.fps_membership_own"
 PER_PAGE = 25
 
 
-def _data(request):
-    """The posted data on a POST, even an empty one (an empty POST still binds the form)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _form_page(request, template: str, form, context: dict):
-    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
-
-
 @require_GET
 @requires(VIEW)
 def system_list(request):
@@ -75,7 +66,7 @@ def system_list(request):
 @require_http_methods(["GET", "POST"])
 @requires(MANAGE)
 def system_create(request):
-    form = PurchasingSystemForm(_data(request))
+    form = PurchasingSystemForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             system = services.purchasing_system_create(actor=request.user, **form.cleaned_data)
@@ -84,7 +75,7 @@ def system_create(request):
         else:
             messages.success(request, f"{system} has been created. Add its lots and member authorities.")
             return redirect("procurement:fps_system_detail", system.pk)
-    return _form_page(request, "procurement/fps/system_form.html", form, {})
+    return render_form(request, "procurement/fps/system_form.html", form, {})
 
 
 @require_GET
@@ -120,7 +111,7 @@ def system_detail(request, pk):
 @requires(MANAGE)
 def member_add(request, pk):
     system = selectors.get_led_purchasing_system_for_user_or_404(request.user, pk)
-    form = MemberAuthorityForm(_data(request), system=system)
+    form = MemberAuthorityForm(posted_data(request), system=system)
     if request.method == "POST" and form.is_valid():
         authority = form.cleaned_data["authority"]
         try:
@@ -130,7 +121,7 @@ def member_add(request, pk):
         else:
             messages.success(request, f"{authority} is now a member authority.")
             return redirect("procurement:fps_system_detail", system.pk)
-    return _form_page(
+    return render_form(
         request, "procurement/fps/simple_form.html", form, _simple(system, "Add a member authority")
     )
 
@@ -157,7 +148,7 @@ def _simple(system, title: str, **extra) -> dict:
 @requires(MANAGE)
 def lot_add(request, pk):
     system = selectors.get_led_purchasing_system_for_user_or_404(request.user, pk)
-    form = LotForm(_data(request))
+    form = LotForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             lot = services.fps_lot_add(system=system, actor=request.user, **form.cleaned_data)
@@ -166,14 +157,14 @@ def lot_add(request, pk):
         else:
             messages.success(request, f"Lot {lot} has been added.")
             return redirect("procurement:fps_system_detail", system.pk)
-    return _form_page(request, "procurement/fps/simple_form.html", form, _simple(system, "Add a lot"))
+    return render_form(request, "procurement/fps/simple_form.html", form, _simple(system, "Add a lot"))
 
 
 @require_http_methods(["GET", "POST"])
 @requires(MANAGE)
 def membership_admit(request, pk):
     system = selectors.get_led_purchasing_system_for_user_or_404(request.user, pk)
-    form = AdmitForm(_data(request), system=system)
+    form = AdmitForm(posted_data(request), system=system)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_admit(actor=request.user, **form.cleaned_data)
@@ -184,7 +175,7 @@ def membership_admit(request, pk):
                 request, f"{membership.provider} has been admitted to {membership.lot}, awaiting acceptance."
             )
             return redirect("procurement:fps_system_detail", system.pk)
-    return _form_page(
+    return render_form(
         request,
         "procurement/fps/simple_form.html",
         form,
@@ -393,7 +384,7 @@ def _membership_move_view(request, pk, move: str):
         else:
             messages.success(request, done.format(**names))
             return redirect("procurement:fps_membership_detail", membership.pk)
-    return _form_page(
+    return render_form(
         request,
         "procurement/fps/membership_move.html",
         form,
@@ -423,7 +414,7 @@ def membership_remove(request, pk):
 @requires(OWN)
 def membership_accept(request, pk):
     membership = selectors.get_own_membership_or_404(request.user, pk)
-    form = AcceptContractForm(_data(request), initial={"name": request.user.full_name})
+    form = AcceptContractForm(posted_data(request), initial={"name": request.user.full_name})
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_accept_contract(
@@ -439,7 +430,7 @@ def membership_accept(request, pk):
                 request, "You have accepted the overarching contract. You will now receive referrals."
             )
             return redirect("procurement:fps_membership_detail", membership.pk)
-    return _form_page(
+    return render_form(
         request,
         "procurement/fps/accept.html",
         form,
@@ -460,7 +451,7 @@ def membership_offer(request, pk):
         "area": membership.area,
         "places_available": membership.places_available,
     }
-    form = OfferForm(_data(request), initial=initial)
+    form = OfferForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_offer_update(membership=membership, actor=request.user, **form.cleaned_data)
@@ -469,4 +460,4 @@ def membership_offer(request, pk):
         else:
             messages.success(request, f"Your offer on {membership.lot} has been saved.")
             return redirect("procurement:fps_membership_detail", membership.pk)
-    return _form_page(request, "procurement/fps/offer.html", form, {"membership": membership})
+    return render_form(request, "procurement/fps/offer.html", form, {"membership": membership})

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Organisation
 from core.audit import audit_record
-from core.forms import ConfirmForm, add_service_errors
+from core.forms import ConfirmForm, add_service_errors, posted_data, render_form
 from core.models import AuditAction
 from core.pdf import PdfView
 from core.permissions import requires
@@ -38,15 +38,6 @@ PER_PAGE = 25
 DEADLINE_TIME = datetime.time(17, 0)
 
 
-def _data(request):
-    """The posted data on a POST, even an empty one (an empty POST still binds the form)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _form_page(request, template: str, form, context: dict):
-    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
-
-
 @require_GET
 @requires(REFER)
 def referral_list(request):
@@ -62,7 +53,7 @@ def referral_create(request):
     initial = {}
     if request.GET.get("lot"):
         initial["lot"] = lots.filter(pk=request.GET["lot"]).first() if request.GET["lot"].isdigit() else None
-    form = ReferralForm(_data(request), lots=lots, initial=initial)
+    form = ReferralForm(posted_data(request), lots=lots, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["respond_by"] = timezone.make_aware(datetime.datetime.combine(data["respond_by"], DEADLINE_TIME))
@@ -75,7 +66,7 @@ def referral_create(request):
                 request, f"Referral {referral.case_reference} has been saved. Check it, then send it."
             )
             return redirect("procurement:fps_referral_detail", referral.pk)
-    return _form_page(request, "procurement/fps/referral_form.html", form, {"has_lots": lots.exists()})
+    return render_form(request, "procurement/fps/referral_form.html", form, {"has_lots": lots.exists()})
 
 
 @require_GET
@@ -135,7 +126,7 @@ def referral_send(request, pk):
 def referral_select(request, pk, response_pk):
     referral = selectors.get_referral_for_user_or_404(request.user, pk)
     response = get_object_or_404(referral.responses.select_related("provider"), pk=response_pk)
-    form = ConfirmForm(_data(request), submit_label=f"Select {response.provider}")
+    form = ConfirmForm(posted_data(request), submit_label=f"Select {response.provider}")
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_select(referral=referral, response=response, actor=request.user)
@@ -149,7 +140,7 @@ def referral_select(request, pk, response_pk):
             )
             return redirect("procurement:fps_ipa_create", referral.pk)
     awaiting = referral.responses.filter(status=ResponseStatus.AWAITING).count()
-    return _form_page(
+    return render_form(
         request,
         "procurement/fps/referral_select.html",
         form,
@@ -163,7 +154,7 @@ def referral_direct_award(request, pk):
     referral = selectors.get_referral_for_user_or_404(request.user, pk)
     candidates = services.direct_award_candidates(referral)
     providers = Organisation.objects.filter(pk__in=candidates.values("provider_id")).order_by("name")
-    form = DirectAwardForm(_data(request), providers=providers)
+    form = DirectAwardForm(posted_data(request), providers=providers)
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_direct_award(referral=referral, actor=request.user, **form.cleaned_data)
@@ -177,7 +168,7 @@ def referral_direct_award(request, pk):
                 f"Direct award to {form.cleaned_data['provider']}. Write the Individual Placement Agreement.",
             )
             return redirect("procurement:fps_ipa_create", referral.pk)
-    return _form_page(
+    return render_form(
         request,
         "procurement/fps/referral_direct_award.html",
         form,
@@ -207,7 +198,7 @@ def referral_cancel(request, pk):
         else:
             messages.success(request, f"Referral {referral.case_reference} has been cancelled.")
             return redirect("procurement:fps_referral_detail", referral.pk)
-    return _form_page(request, "procurement/fps/referral_cancel.html", form, {"referral": referral})
+    return render_form(request, "procurement/fps/referral_cancel.html", form, {"referral": referral})
 
 
 @require_http_methods(["GET", "POST"])
@@ -221,7 +212,7 @@ def ipa_create(request, pk):
         messages.error(request, "Select a provider or make a direct award first.")
         return redirect("procurement:fps_referral_detail", referral.pk)
     initial = {"weekly_fee": chosen.weekly_fee, "start_on": chosen.start_on or referral.wanted_start_on}
-    form = IpaForm(_data(request), initial=initial)
+    form = IpaForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             ipa = services.ipa_create(
@@ -238,7 +229,7 @@ def ipa_create(request, pk):
         else:
             messages.success(request, f"Individual Placement Agreement {ipa.reference} has been created.")
             return redirect("procurement:fps_ipa_detail", ipa.pk)
-    return _form_page(
+    return render_form(
         request, "procurement/fps/ipa_form.html", form, {"referral": referral, "chosen": chosen}
     )
 
@@ -270,7 +261,7 @@ def received_detail(request, pk):
             "start_on": response.start_on,
             "notes": response.notes,
         }
-    form = ResponseForm(_data(request), initial=initial)
+    form = ResponseForm(posted_data(request), initial=initial)
     if request.method == "POST":
         if not is_open:
             form.is_valid()
@@ -286,7 +277,7 @@ def received_detail(request, pk):
     ipa = None
     if response.status == ResponseStatus.SELECTED:
         ipa = getattr(referral, "placement_agreement", None)
-    return _form_page(
+    return render_form(
         request,
         "procurement/fps/received_detail.html",
         form,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.documents import document_response, document_store
-from core.forms import ConfirmForm, add_service_errors
+from core.forms import ConfirmForm, add_service_errors, render_form
 from core.permissions import requires
 from core.uploads import UploadRejected
 
@@ -69,8 +69,7 @@ def form_page(request, *, form, template="procurement/tenders/form.html", contex
         else:
             messages.success(request, message(result) if callable(message) else message)
             return redirect(done(result) if callable(done) else done)
-    status = 400 if form.errors else 200
-    return render(request, template, {"form": form, **context}, status=status)
+    return render_form(request, template, form, context)
 
 
 def _tender_url(tender) -> str:
