@@ -139,11 +139,14 @@ class Observation(models.Model):
 
 class CapacityBasis(models.TextChoices):
     ENTERED = "entered", "Entered by a commissioner"
+    # Kept in step by the Review stage from live contracts and placement agreements; where a cell has
+    # contracted places, they replace the places entered by hand for it.
+    CONTRACTED = "contracted", "From contracts and placements"
 
 
 class CommissionedCapacity(models.Model):
-    """Places a council has commissioned, by need, age band and setting. Entered here for now; contracts
-    and placements feed it in the Review stage."""
+    """Places a council has commissioned, by need, age band and setting: entered by hand, or kept in
+    step with live contracts and placement agreements by the Review stage (basis "contracted")."""
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="capacity"

@@ -1,0 +1,1 @@
+"""Who may do what: checks. (Filled in with its pages.)"""

@@ -1,0 +1,1 @@
+"""Who may do what: contracts. (Filled in with its pages.)"""

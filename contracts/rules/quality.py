@@ -1,0 +1,1 @@
+"""Who may do what: quality. (Filled in with its pages.)"""

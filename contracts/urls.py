@@ -1,4 +1,0 @@
-app_name = "contracts"
-
-# The pages of this stage arrive with its issue; the prefix /contracts/ is reserved for them.
-urlpatterns: list = []

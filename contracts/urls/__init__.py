@@ -1,0 +1,12 @@
+"""Review's pages, one module per sub-domain."""
+
+from . import checks, contracts, decommissioning, quality
+
+app_name = "contracts"
+
+urlpatterns = [
+    *contracts.urlpatterns,
+    *quality.urlpatterns,
+    *decommissioning.urlpatterns,
+    *checks.urlpatterns,
+]

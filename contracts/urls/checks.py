@@ -1,0 +1,3 @@
+"""Pages: checks. (Filled in with its pages.)"""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: contracts. (Filled in with its pages.)"""
+
+urlpatterns: list = []

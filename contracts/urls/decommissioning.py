@@ -1,0 +1,3 @@
+"""Pages: decommissioning. (Filled in with its pages.)"""
+
+urlpatterns: list = []

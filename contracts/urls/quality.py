@@ -1,0 +1,3 @@
+"""Pages: quality. (Filled in with its pages.)"""
+
+urlpatterns: list = []
