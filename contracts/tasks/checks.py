@@ -1,0 +1,1 @@
+"""Background work: checks. Tasks take ids or dates, load, and call a service."""
