@@ -1,0 +1,358 @@
+"""Contract pages: the list, creating a contract (from an award, an FPS admission or a spot purchase),
+a contract's page, its KPIs and capacity, its risk rating and the review decision at its notice point.
+
+A council's commissioners reach their authority's contracts and manage them; a provider's users read
+the contracts naming their provider. Reads go through `contracts.selectors`, so what a person may not
+reach answers 404.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.forms import add_service_errors, posted_data, render_form
+from core.permissions import requires
+from needs.vocabulary import AGE_BAND_BY_CODE
+
+from ..forms.contracts import (
+    AwardContractForm,
+    CapacityForm,
+    ContractFilterForm,
+    KpiForm,
+    MembershipContractForm,
+    ReviewDecisionForm,
+    RiskForm,
+    RouteForm,
+    SpotContractForm,
+)
+from ..models import ContractOrigin, ContractStatus, Kpi
+from ..selectors import management as selectors
+from ..selectors.contracts import get_managed_contract_or_404
+from ..services import contracts as services
+from ..services.contracts import InvalidTransition
+
+VIEW = "contracts.contract_view"
+MANAGE = "contracts.contract_manage"
+PER_PAGE = 25
+
+
+# The list ------------------------------------------------------------------------------------------------
+
+
+@require_GET
+@requires(VIEW)
+def contract_list(request):
+    form = ContractFilterForm(request.GET or None, providers=selectors.providers_in_scope(request.user))
+    filters, query = selectors.ContractFilters(), {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ContractFilters(
+            status=data.get("status") or "",
+            provider=data.get("provider"),
+            risk=data.get("risk") or "",
+            origin=data.get("origin") or "",
+        )
+        query = {
+            key: (value.pk if hasattr(value, "pk") else value)
+            for key, value in data.items()
+            if value not in (None, "")
+        }
+    page = Paginator(selectors.contract_list(request.user, filters), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "contracts/contracts/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": urlencode(query),
+            "filtered": bool(query),
+            "can_create": request.user.has_perm(MANAGE),
+            "is_council": request.user.has_perm(MANAGE),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# Creating a contract -------------------------------------------------------------------------------------
+
+ROUTES = {
+    ContractOrigin.AWARD: "contracts:contract_create_award",
+    ContractOrigin.FPS_ADMISSION: "contracts:contract_create_fps",
+    ContractOrigin.SPOT: "contracts:contract_create_spot",
+}
+
+
+@require_http_methods(["GET", "POST"])
+@requires(MANAGE)
+def contract_create(request):
+    form = RouteForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        return redirect(ROUTES[form.cleaned_data["route"]])
+    return render_form(request, "contracts/contracts/create_route.html", form)
+
+
+def _create_view(request, form_class, service, title: str, intro: str, source: str | None):
+    kwargs = {} if form_class is SpotContractForm else {"organisation": request.user.organisation}
+    form = form_class(posted_data(request), **kwargs)
+    if request.method == "POST" and form.is_valid():
+        values = form.terms()
+        if source:
+            values[source] = form.cleaned_data[source]
+        if form_class is SpotContractForm:
+            values["provider"] = form.cleaned_data["provider"]
+            values["spot_justification"] = form.cleaned_data["spot_justification"]
+        try:
+            contract = service(actor=request.user, **values)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except InvalidTransition as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, f"Contract {contract.reference} has been created. Add its KPIs and capacity."
+            )
+            return redirect("contracts:contract_detail", contract.pk)
+    choices_empty = source is not None and not form.fields[source].queryset.exists()
+    return render_form(
+        request,
+        "contracts/contracts/create_form.html",
+        form,
+        {"title": title, "intro": intro, "choices_empty": choices_empty},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(MANAGE)
+def contract_create_award(request):
+    return _create_view(
+        request,
+        AwardContractForm,
+        services.contract_create_from_award,
+        "Create a contract from an award",
+        "The provider, value and title come from the award.",
+        "award",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(MANAGE)
+def contract_create_fps(request):
+    return _create_view(
+        request,
+        MembershipContractForm,
+        services.contract_create_from_membership,
+        "Create a contract from an FPS admission",
+        "The provider's overarching contract: the title comes from the purchasing system.",
+        "membership",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(MANAGE)
+def contract_create_spot(request):
+    return _create_view(
+        request,
+        SpotContractForm,
+        services.contract_create_spot,
+        "Create a spot purchase contract",
+        "A contract made without a tender or purchasing system. Say why.",
+        None,
+    )
+
+
+# A contract's page ---------------------------------------------------------------------------------------
+
+
+@require_GET
+@requires(VIEW)
+def contract_detail(request, pk):
+    context = selectors.contract_page(request.user, pk)
+    contract = context["contract"]
+    is_council = request.user.organisation_id == contract.organisation_id
+    is_provider = request.user.organisation_id == contract.provider_id
+    live = contract.status != ContractStatus.ENDED
+    today = timezone.localdate()
+    context.update(
+        is_council=is_council,
+        is_provider=is_provider,
+        can_manage=is_council and live,
+        can_submit_return=is_provider and live and bool(context["kpi_rows"]),
+        can_decide=is_council and contract.status == ContractStatus.LIVE and not contract.review_decision,
+        review_due=services.review_decision_due(contract, today),
+        notice_point_passed=today >= contract.notice_point,
+        age_bands={code: band.label for code, band in AGE_BAND_BY_CODE.items()},
+        today=today,
+    )
+    return render(request, "contracts/contracts/detail.html", context)
+
+
+# KPIs ----------------------------------------------------------------------------------------------------
+
+
+def _kpi_values(form) -> dict:
+    return {key: form.cleaned_data[key] for key in ("title", "unit", "target", "direction", "frequency")}
+
+
+@require_http_methods(["GET", "POST"])
+@requires(MANAGE)
+def kpi_add(request, pk):
+    contract = get_managed_contract_or_404(request.user, pk)
+    form = KpiForm(posted_data(request), submit_label="Add KPI")
+    if request.method == "POST" and form.is_valid():
+        try:
+            kpi = services.kpi_add(actor=request.user, contract=contract, **_kpi_values(form))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except InvalidTransition as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"KPI “{kpi.title}” has been added.")
+            return redirect("contracts:contract_detail", contract.pk)
+    return render_form(
+        request, "contracts/contracts/contract_form.html", form, {"contract": contract, "title": "Add a KPI"}
+    )
+
+
+def _managed_kpi(request, pk, kpi_pk) -> Kpi:
+    contract = get_managed_contract_or_404(request.user, pk)
+    return get_object_or_404(contract.kpis.select_related("contract"), pk=kpi_pk)
+
+
+@require_http_methods(["GET", "POST"])
+@requires(MANAGE)
+def kpi_edit(request, pk, kpi_pk):
+    kpi = _managed_kpi(request, pk, kpi_pk)
+    initial = {key: getattr(kpi, key) for key in ("title", "unit", "target", "direction", "frequency")}
+    form = KpiForm(posted_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.kpi_update(actor=request.user, kpi=kpi, **_kpi_values(form))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except InvalidTransition as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"KPI “{kpi.title}” has been saved.")
+            return redirect("contracts:contract_detail", kpi.contract_id)
+    return render_form(
+        request,
+        "contracts/contracts/contract_form.html",
+        form,
+        {"contract": kpi.contract, "title": "Change a KPI"},
+    )
+
+
+@require_POST
+@requires(MANAGE)
+def kpi_remove(request, pk, kpi_pk):
+    kpi = _managed_kpi(request, pk, kpi_pk)
+    try:
+        services.kpi_remove(actor=request.user, kpi=kpi)
+    except InvalidTransition as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"KPI “{kpi.title}” has been removed.")
+    return redirect("contracts:contract_detail", kpi.contract_id)
+
+
+# Capacity ------------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@requires(MANAGE)
+def capacity_add(request, pk):
+    contract = get_managed_contract_or_404(request.user, pk)
+    form = CapacityForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.capacity_add(actor=request.user, contract=contract, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except InvalidTransition as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"{row.places} place{'s' if row.places != 1 else ''} added.")
+            return redirect("contracts:contract_detail", contract.pk)
+    return render_form(
+        request,
+        "contracts/contracts/contract_form.html",
+        form,
+        {"contract": contract, "title": "Add places the contract buys"},
+    )
+
+
+@require_POST
+@requires(MANAGE)
+def capacity_remove(request, pk, row_pk):
+    contract = get_managed_contract_or_404(request.user, pk)
+    row = get_object_or_404(contract.capacity.select_related("contract"), pk=row_pk)
+    try:
+        services.capacity_remove(actor=request.user, row=row)
+    except InvalidTransition as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The places have been removed.")
+    return redirect("contracts:contract_detail", contract.pk)
+
+
+# Risk and the review decision ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@requires(MANAGE)
+def risk_assess(request, pk):
+    contract = get_managed_contract_or_404(request.user, pk)
+    form = RiskForm(posted_data(request), initial={"rating": contract.risk_rating})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_assess(actor=request.user, contract=contract, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except InvalidTransition as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"The risk rating is now {contract.get_risk_rating_display().lower()}.")
+            return redirect("contracts:contract_detail", contract.pk)
+    return render_form(
+        request,
+        "contracts/contracts/contract_form.html",
+        form,
+        {"contract": contract, "title": "Rate the contract's risk"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(MANAGE)
+def review_decide(request, pk):
+    contract = get_managed_contract_or_404(request.user, pk)
+    form = ReviewDecisionForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.review_decide(actor=request.user, contract=contract, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except InvalidTransition as error:
+            form.add_error(None, error.message)
+        else:
+            decision = form.cleaned_data["decision"]
+            if decision == "extend":
+                text = f"The contract has been extended to {contract.ends_on:%-d %B %Y}."
+            else:
+                text = f"The decision to {contract.get_review_decision_display().lower()} has been recorded."
+            messages.success(request, text)
+            return redirect("contracts:contract_detail", contract.pk)
+    return render_form(
+        request,
+        "contracts/contracts/review_form.html",
+        form,
+        {"contract": contract, "title": "Record the review decision"},
+    )
