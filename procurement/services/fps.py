@@ -374,8 +374,14 @@ def membership_offer_update(
     return membership
 
 
-def _membership_move(*, membership: Membership, to: str, actor: User, reason: str) -> Membership:
-    _require_lead(actor, membership.lot.system)
+# How the audit log names the service itself when it acts on schedule (an overdue annual check).
+SCHEDULED_ACTOR_LABEL = "The service, on schedule"
+
+
+def _membership_move(*, membership: Membership, to: str, actor: User | None, reason: str) -> Membership:
+    """`actor=None` is the service acting on schedule; only `membership_suspend` passes it."""
+    if actor is not None:
+        _require_lead(actor, membership.lot.system)
     current = membership.status
     if to not in MEMBERSHIP_TRANSITIONS[current]:
         raise InvalidTransition(
@@ -391,6 +397,7 @@ def _membership_move(*, membership: Membership, to: str, actor: User, reason: st
         audit_record(
             action=AuditAction.TRANSITION,
             actor=actor,
+            actor_label="" if actor is not None else SCHEDULED_ACTOR_LABEL,
             target=membership,
             detail={"from": current, "to": to, "reason": reason},
         )
@@ -403,9 +410,12 @@ def _require_reason(reason: str, message: str) -> str:
     return reason.strip()
 
 
-def membership_suspend(*, membership: Membership, actor: User, reason: str) -> Membership:
+def membership_suspend(*, membership: Membership, actor: User | None, reason: str) -> Membership:
     """Suspend a provider from a lot: it receives no referral until reinstated. Every member authority's
-    commissioners are told."""
+    commissioners are told.
+
+    `actor=None` means the service itself, on schedule (an annual check left overdue): no person is
+    checked, and the audit log names the service."""
     reason = _require_reason(reason, "Enter why the provider is suspended")
     with transaction.atomic():
         membership = _membership_move(membership=membership, to=M.SUSPENDED, actor=actor, reason=reason)
