@@ -37,4 +37,41 @@ app.conf.beat_schedule = {
         "task": "core.tasks.verify_audit_chain",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Every 10 minutes: queue again the email of any notification left unsent 15 minutes after it was made
+    # (the broker was down when its transaction committed). Sending twice is impossible: see
+    # core/notifications.py.
+    "requeue-unsent-notifications": {
+        "task": "core.tasks.requeue_unsent_notifications",
+        "schedule": crontab(minute="*/10"),
+    },
+    # 03:30 every night: rewrite each authority's contracted capacity from its contracts and placements,
+    # for the needs gap analysis.
+    "sync-contracted-capacity": {
+        "task": "contracts.tasks.capacity.sync_contracted_capacity",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # 05:00 every day: remind providers of insurances and policies expiring within 60 and 30 days
+    # (also `manage.py expiry_watch`).
+    "expiry-watch": {
+        "task": "contracts.tasks.watches.run_expiry_watch",
+        "schedule": crontab(hour=5, minute=0),
+    },
+    # 05:15 every day: tell commissioners a review decision is due on contracts at their notice point
+    # (also `manage.py contract_watch`).
+    "contract-watch": {
+        "task": "contracts.tasks.watches.run_contract_watch",
+        "schedule": crontab(hour=5, minute=15),
+    },
+    # 05:30 every day: schedule QA visits by risk rating; remind of visits due and actions overdue
+    # (also `manage.py qa_schedule`).
+    "qa-schedule": {
+        "task": "contracts.tasks.watches.run_qa_schedule",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    # 06:00 every day: the annual provider checks of each purchasing system whose check date has come,
+    # their 30/14/7-day reminders and overdue suspensions (also `manage.py run_annual_checks`).
+    "annual-provider-checks": {
+        "task": "contracts.tasks.checks.run_annual_checks",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }

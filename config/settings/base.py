@@ -192,7 +192,17 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task is acknowledged only when it finishes (acks_late), one at a time per process, and a task whose
+# worker dies goes back to the queue: nothing is lost when a worker is killed. With Redis, an unacknowledged
+# message comes back once `visibility_timeout` seconds have passed since it was taken, so the timeout must
+# be longer than the longest task (a shorter one redelivers a running task; the tasks stay correct, being
+# idempotent, but do the work twice). The integration test sets a few seconds, and sweeps for such
+# messages every second instead of every 100.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
 
 SERVICE_NAME = "SEND Commissioning"
 # The address people use to reach the service, for links in emails.
