@@ -118,6 +118,9 @@ def return_review(request, pk):
 def return_resubmit(request, pk):
     performance_return = selectors.get_own_return_or_404(request.user, pk)
     contract = performance_return.contract
+    if performance_return.status != ReturnStatus.QUERIED:
+        messages.error(request, "Only a return the council has sent back to you can be resubmitted.")
+        return redirect("contracts:return_detail", performance_return.pk)
     kpis = list(contract.kpis.all())
     existing = {result.kpi_id: result for result in performance_return.results.all()}
     initial = {
