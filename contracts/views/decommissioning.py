@@ -49,7 +49,7 @@ def _done(request, decommissioning, text: str):
 @require_GET
 @requires(VIEW)
 def decommissioning_list(request):
-    decommissionings = selectors.decommissionings_for_user(request.user)
+    decommissionings = selectors.decommissionings_for_user(request.user).order_by("-proposed_at", "-id")
     is_council = is_council_commissioner(request.user)
     if is_council:
         decommissionings = selectors.with_exit_counts(decommissionings)
