@@ -1,12 +1,17 @@
 """What each role sees of the four stages on the home page.
 
 Held as data: for each role, per stage, what the person does there and what the page says while there
-is nothing yet. Later stages replace the empty text with their own counts and links.
+is nothing yet. Each stage then adds its figures: a number with what it counts, linked to the list it
+counts (no link while that page does not exist). Counts go through each app's scoped selectors, so a
+figure never counts a row the person may not open, and each figure is one query however many rows.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
-from django.urls import reverse
+from dateutil.relativedelta import relativedelta
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from accounts.models import Role
 
@@ -112,7 +117,17 @@ class StageCard:
     title: str
     duties: list[str] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)
-    figures: list[tuple[str, str]] = field(default_factory=list)  # (text, url): what there is, as links
+    # (text, url): what there is, each a link to the list it counts (url None: that page is not built yet).
+    figures: list[tuple[str, str | None]] = field(default_factory=list)
+
+
+def url_or_none(name: str, query: str = "") -> str | None:
+    """A list's address, or None while the page is not there (Review's pages are built in parallel)."""
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        return None
+    return f"{url}?{query}" if query else url
 
 
 def home_stages_for(user) -> list[StageCard]:
@@ -130,11 +145,188 @@ def home_stages_for(user) -> list[StageCard]:
         if not card.duties:
             card.empty = ["Nothing for your role at this stage."]
         cards.append(card)
+    today = timezone.localdate()
     _add_understand_figures(user, cards[0])
     _add_plan_figures(user, cards[1])
-    _add_consultation_figures(user, cards[1])
+    # Consultations are the forum's Plan stage; for the council they are under way, with the Do stage.
+    _add_consultation_figures(user, cards[2] if user.has_perm("dashboard.view_evidence") else cards[1])
+    _add_do_figures(user, cards[2])
+    _add_review_figures(user, cards[3], today)
+    _add_provider_figures(user, cards[2], cards[3])
     _add_you_said_we_did(user, cards[3])
     return cards
+
+
+def _figure(card: StageCard, count: int, text: str, url: str | None) -> None:
+    """Add a figure when there is something to count; the card's empty text then goes."""
+    if count:
+        card.figures.append((text, url))
+        card.empty = []
+
+
+def _add_do_figures(user, card: StageCard) -> None:
+    """A council commissioner's live tenders and referrals waiting for providers' answers."""
+    if not user.has_perm("dashboard.view_evidence"):
+        return
+    from procurement.models import ReferralStatus, TenderStatus
+    from procurement.selectors.fps import referrals_for_user
+    from procurement.selectors.tenders import tenders_for_user
+
+    live = tenders_for_user(user).filter(status=TenderStatus.PUBLISHED).count()
+    _figure(card, live, f"{_plural(live, 'tender')} open for bids", url_or_none("procurement:tender_list"))
+    waiting = referrals_for_user(user).filter(status=ReferralStatus.SENT).count()
+    _figure(
+        card,
+        waiting,
+        f"{_plural(waiting, 'referral')} waiting for providers' answers or your decision",
+        url_or_none("procurement:fps_referral_list"),
+    )
+
+
+def review_decisions_due(user, today: datetime.date) -> int:
+    """Live contracts past their notice point with no review decision yet (one query)."""
+    from contracts.models import ContractStatus
+    from contracts.selectors.contracts import contracts_for_user
+
+    # The longest notice period is 36 months: a contract ending later cannot be due yet.
+    candidates = (
+        contracts_for_user(user)
+        .filter(
+            status=ContractStatus.LIVE,
+            review_decision="",
+            ends_on__gte=today,
+            ends_on__lte=today + relativedelta(months=36),
+        )
+        .values_list("ends_on", "notice_period_months")
+        .order_by()
+    )
+    return sum(1 for ends_on, months in candidates if ends_on - relativedelta(months=months) <= today)
+
+
+def _add_review_figures(user, card: StageCard, today: datetime.date) -> None:
+    """A council commissioner's contracts ending, decisions due, visits due, actions overdue; for a
+    lead commissioner, annual checks outstanding."""
+    if not user.has_perm("dashboard.view_evidence"):
+        return
+    from contracts.models import (
+        ActionStatus,
+        ContractStatus,
+        ImprovementAction,
+        ProviderCheck,
+        ProviderCheckStatus,
+        QAVisit,
+        QAVisitStatus,
+    )
+    from contracts.selectors.contracts import contracts_for_user
+    from procurement.rules.fps import is_council_lead_commissioner
+    from procurement.selectors.fps import purchasing_systems_led_by_user
+
+    scope = contracts_for_user(user)
+    contracts_url = url_or_none("contracts:contract_list")
+    ending = scope.filter(
+        status__in=[ContractStatus.LIVE, ContractStatus.DECOMMISSIONING],
+        ends_on__gte=today,
+        ends_on__lte=today + relativedelta(months=6),
+    ).count()
+    _figure(card, ending, f"{_plural(ending, 'contract')} ending within 6 months", contracts_url)
+    due = review_decisions_due(user, today)
+    _figure(card, due, f"{_plural(due, 'review decision')} due", contracts_url)
+    visits = QAVisit.objects.filter(
+        contract__in=scope.values("pk"),
+        status=QAVisitStatus.SCHEDULED,
+        due_on__lte=today + datetime.timedelta(days=30),
+    ).count()
+    _figure(
+        card,
+        visits,
+        f"{_plural(visits, 'quality assurance visit')} due within 30 days",
+        url_or_none("contracts:qa_visit_list"),
+    )
+    overdue = (
+        ImprovementAction.objects.filter(plan__contract__in=scope.values("pk"), due_on__lt=today)
+        .exclude(status=ActionStatus.VERIFIED)
+        .count()
+    )
+    _figure(
+        card,
+        overdue,
+        f"{_plural(overdue, 'improvement action')} overdue",
+        url_or_none("contracts:qa_overdue_actions"),
+    )
+    if is_council_lead_commissioner(user):
+        checks = ProviderCheck.objects.filter(
+            system__in=purchasing_systems_led_by_user(user).values("pk"),
+            status__in=[
+                ProviderCheckStatus.REQUESTED,
+                ProviderCheckStatus.SUBMITTED,
+                ProviderCheckStatus.OVERDUE,
+            ],
+        ).count()
+        _figure(
+            card,
+            checks,
+            f"{_plural(checks, 'annual provider check')} outstanding",
+            url_or_none("contracts:check_list"),
+        )
+    lessons = url_or_none("dashboard:review_lessons")
+    card.figures.append(("What Review has learnt, for the next needs assessment", lessons))
+
+
+def _add_provider_figures(user, do_card: StageCard, review_card: StageCard) -> None:
+    """A provider's referrals awaiting its answer, its contracts, open actions and checks requested."""
+    from accounts.rules import is_provider_user
+
+    if not is_provider_user(user):
+        return
+    from contracts.models import (
+        ActionStatus,
+        ContractStatus,
+        ImprovementAction,
+        ProviderCheck,
+        ProviderCheckStatus,
+    )
+    from contracts.selectors.contracts import contracts_for_user
+    from procurement.models import ReferralStatus, ResponseStatus
+    from procurement.selectors.fps import received_referrals_for_user
+    from procurement.selectors.tenders import tenders_for_user
+
+    open_tenders = tenders_for_user(user).open_for_bids().count()
+    _figure(
+        do_card,
+        open_tenders,
+        f"{_plural(open_tenders, 'tender')} open for bids",
+        url_or_none("procurement:tender_list"),
+    )
+    awaiting = (
+        received_referrals_for_user(user)
+        .filter(status=ResponseStatus.AWAITING, referral__status=ReferralStatus.SENT)
+        .count()
+    )
+    _figure(
+        do_card,
+        awaiting,
+        f"{_plural(awaiting, 'referral')} waiting for your answer",
+        url_or_none("procurement:fps_received_list"),
+    )
+    scope = contracts_for_user(user)
+    contracts = scope.filter(status__in=[ContractStatus.LIVE, ContractStatus.DECOMMISSIONING]).count()
+    contracts_url = url_or_none("contracts:contract_list")
+    _figure(review_card, contracts, _plural(contracts, "contract"), contracts_url)
+    actions = (
+        ImprovementAction.objects.filter(plan__contract__in=scope.values("pk"))
+        .exclude(status=ActionStatus.VERIFIED)
+        .count()
+    )
+    _figure(review_card, actions, f"{_plural(actions, 'improvement action')} open", contracts_url)
+    checks = ProviderCheck.objects.filter(
+        provider_id=user.organisation_id, status=ProviderCheckStatus.REQUESTED
+    ).count()
+    _figure(
+        review_card,
+        checks,
+        f"{_plural(checks, 'annual check')} asking for your evidence",
+        url_or_none("contracts:my_check_list"),
+    )
 
 
 def _add_you_said_we_did(user, card: StageCard) -> None:

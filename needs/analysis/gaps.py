@@ -4,9 +4,16 @@
     analysis.rows            # GapRow per need and band, then one "all needs" row per band
     detail = gap_detail_for(user, age_band="5-10", need="ASD")       # one gap with its evidence
 
-Capacity is the council's `CommissionedCapacity` for the target year or, when none is recorded for that
-year, the latest year before it. Places recorded with no primary need are "any need" places: they are
-shown separately and count only towards the band's all-needs row, never towards one need.
+Capacity is the council's `CommissionedCapacity`, counted cell by cell (need, age band, setting):
+
+- places "from contracts" (basis "contracted", kept in step with live contracts and placement
+  agreements by the Review stage, `contracts.services.capacity`) for the target year itself;
+- where a cell has none, the places entered by hand for the target year or, when none are entered for
+  that year, the latest year before it.
+
+So contracted places replace the hand-entered ones for the same cell, and when a contract ends its
+places stop counting in the years after. Places recorded with no primary need are "any need" places:
+they are shown separately and count only towards the band's all-needs row, never towards one need.
 
 Each gap has a stable address, `needs:gap_detail` with an age band code and a need code (or "all"),
 so a commissioning intention can quote it. The computation (`compute_gaps`) is pure; the read
@@ -20,10 +27,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from django.db.models import Max, Sum
+from django.db.models import Q, Sum
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
+from needs.models import CapacityBasis
 from needs.selectors import capacity_for_user, get_projection_for_user_or_404, projections_for_user
 from needs.vocabulary import AGE_BAND_BY_CODE, AGE_BANDS, PrimaryNeed
 
@@ -58,6 +66,7 @@ class GapRow:
     projected: float | None  # unrounded; None when the projection has no figure for the cell
     capacity: int
     any_need_capacity: int = 0  # included in `capacity` on the band's "all" row
+    contracted_capacity: int = 0  # of `capacity`, the places from contracts and placement agreements
 
     @property
     def age_band_label(self) -> str:
@@ -70,6 +79,21 @@ class GapRow:
     @property
     def is_total(self) -> bool:
         return self.need == ALL
+
+    @property
+    def entered_capacity(self) -> int:
+        return self.capacity - self.contracted_capacity
+
+    @property
+    def basis_text(self) -> str:
+        """Where the places come from: "From contracts", "Entered", or both."""
+        if not self.capacity:
+            return ""
+        if self.contracted_capacity == self.capacity:
+            return "From contracts"
+        if not self.contracted_capacity:
+            return "Entered"
+        return f"{self.contracted_capacity:,} from contracts, {self.entered_capacity:,} entered"
 
     @property
     def projected_whole(self) -> int | None:
@@ -133,13 +157,19 @@ def projected_by_cell(results: list[dict[str, Any]], year: int) -> dict[tuple[st
 
 
 def compute_gaps(
-    *, results: list[dict[str, Any]], target_year: int, capacity: dict[tuple[str, str], int]
+    *,
+    results: list[dict[str, Any]],
+    target_year: int,
+    capacity: dict[tuple[str, str], int],
+    contracted: dict[tuple[str, str], int] | None = None,
 ) -> list[GapRow]:
     """Gap rows for one year: per band, a row for each need with demand or places, then the band's total.
 
     `capacity` maps (need, band) to places; need "" is "any need" capacity, which is never assigned to a
-    need and counts only in the band's total.
+    need and counts only in the band's total. `contracted` says how many of those places come from
+    contracts (for showing the basis; it changes no figure).
     """
+    contracted = contracted or {}
     projected = projected_by_cell(results, target_year)
     rows: list[GapRow] = []
     for band in AGE_BANDS:
@@ -151,6 +181,7 @@ def compute_gaps(
                 need=need,
                 projected=projected.get((need, band.code)),
                 capacity=capacity.get((need, band.code), 0),
+                contracted_capacity=contracted.get((need, band.code), 0),
             )
             for need in sorted(needs, key=need_sort_key)
         ]
@@ -166,13 +197,35 @@ def compute_gaps(
                 projected=sum(band_projected) if band_projected else None,
                 capacity=sum(row.capacity for row in band_rows) + any_need,
                 any_need_capacity=any_need,
+                contracted_capacity=sum(row.contracted_capacity for row in band_rows)
+                + contracted.get((ANY_NEED, band.code), 0),
             )
         )
     return rows
 
 
-def gap_statement(*, area_name: str, run_label: str, target_year: int, capacity_year: int | None) -> str:
-    if capacity_year is None:
+def gap_statement(
+    *,
+    area_name: str,
+    run_label: str,
+    target_year: int,
+    capacity_year: int | None,
+    contracted: bool = False,
+) -> str:
+    """`capacity_year` is the year of the places entered by hand that count; `contracted` says whether
+    any places from contracts count for the target year."""
+    if contracted:
+        entered = (
+            "no places entered by hand count"
+            if capacity_year is None
+            else f"places entered by hand for {year_label(capacity_year)}"
+        )
+        capacity_text = (
+            f"Capacity is the places from contracts and placement agreements in force in "
+            f"{year_label(target_year)}; for a need, age band and setting with none, {entered}"
+            f"{'.' if capacity_year is None else ' count instead.'}"
+        )
+    elif capacity_year is None:
         capacity_text = (
             f"No commissioned capacity has been recorded for {year_label(target_year)} or any year before "
             "it, so capacity counts as zero and each gap equals the projected demand."
@@ -183,6 +236,11 @@ def gap_statement(*, area_name: str, run_label: str, target_year: int, capacity_
         capacity_text = (
             f"No capacity is recorded for {year_label(target_year)}, so the places recorded for "
             f"{year_label(capacity_year)}, the latest year before it, are used."
+        )
+    if not contracted:
+        capacity_text += (
+            " No places from contracts count for this year; once the Review stage holds contracts "
+            "covering it, their places replace those entered by hand for the same need, age band and setting."
         )
     return (
         f"Gap = projected demand minus commissioned capacity, for {area_name} in {year_label(target_year)}, "
@@ -205,6 +263,8 @@ class GapAnalysis:
     capacity_year: int | None = None
     rows: list[GapRow] = field(default_factory=list)
     statement: str = ""
+    counted: CountedCapacity | None = None  # the places counted for the target year, cell by cell
+    capacity_source: list[dict[str, Any]] = field(default_factory=list)  # every year's rows, as values
 
     @property
     def shortfalls(self) -> list[GapRow]:
@@ -244,21 +304,83 @@ def choose_year(run, year: str | int | None) -> int | None:
     return wanted if wanted in years else years[-1]
 
 
-def capacity_year_for(user, target_year: int) -> int | None:
-    return capacity_for_user(user).filter(year__lte=target_year).aggregate(latest=Max("year"))["latest"]
+@dataclass
+class CountedCapacity:
+    """The places that count for one year, cell by cell (need, age band, setting)."""
+
+    year: int
+    entered_year: int | None  # the year of the hand-entered places used, if any
+    cells: dict[tuple[str, str, str], tuple[int, str]]  # (need, band, setting) -> (places, basis)
+
+    @property
+    def contracted(self) -> bool:
+        return any(basis == CapacityBasis.CONTRACTED for _, basis in self.cells.values())
+
+    @property
+    def capacity_year(self) -> int | None:
+        """The year the places are for: the target year when contracts count, else the entered year."""
+        return self.year if self.contracted else self.entered_year
+
+    def by_need_and_band(self, basis: str | None = None) -> dict[tuple[str, str], int]:
+        totals: dict[tuple[str, str], int] = {}
+        for (need, band, _setting), (places, cell_basis) in self.cells.items():
+            if basis is None or cell_basis == basis:
+                totals[(need, band)] = totals.get((need, band), 0) + places
+        return totals
+
+    def counts(self, row) -> bool:
+        """Whether one CommissionedCapacity row is among the places counted."""
+        cell = self.cells.get((row.primary_need, row.age_band, row.setting))
+        if cell is None or cell[1] != row.basis:
+            return False
+        return row.year == (self.year if row.basis == CapacityBasis.CONTRACTED else self.entered_year)
 
 
-def capacity_by_cell(user, year: int | None) -> dict[tuple[str, str], int]:
-    if year is None:
-        return {}
-    rows = (
-        capacity_for_user(user)
-        .filter(year=year)
-        .values("primary_need", "age_band")
+def capacity_source(user, up_to_year: int | None = None) -> list[dict[str, Any]]:
+    """Every capacity row of the person's council (up to a year), as plain values: one query."""
+    rows = capacity_for_user(user)
+    if up_to_year is not None:
+        rows = rows.filter(year__lte=up_to_year)
+    return list(
+        rows.values("year", "basis", "primary_need", "age_band", "setting")
         .annotate(places=Sum("places"))
         .order_by()
     )
-    return {(row["primary_need"], row["age_band"]): row["places"] for row in rows}
+
+
+def count_capacity(source: list[dict[str, Any]], year: int) -> CountedCapacity:
+    """Contracted places for the year replace, cell by cell, the hand-entered places for the year or
+    the latest year before it."""
+    entered_years = [
+        row["year"] for row in source if row["basis"] == CapacityBasis.ENTERED and row["year"] <= year
+    ]
+    entered_year = max(entered_years) if entered_years else None
+    cells: dict[tuple[str, str, str], tuple[int, str]] = {}
+    for row in source:
+        if row["basis"] == CapacityBasis.ENTERED and row["year"] == entered_year:
+            key = (row["primary_need"], row["age_band"], row["setting"])
+            cells[key] = (cells.get(key, (0, ""))[0] + row["places"], CapacityBasis.ENTERED)
+    contracted: dict[tuple[str, str, str], int] = {}
+    for row in source:
+        if row["basis"] == CapacityBasis.CONTRACTED and row["year"] == year:
+            key = (row["primary_need"], row["age_band"], row["setting"])
+            contracted[key] = contracted.get(key, 0) + row["places"]
+    for key, places in contracted.items():
+        cells[key] = (places, CapacityBasis.CONTRACTED)
+    return CountedCapacity(year=year, entered_year=entered_year, cells=cells)
+
+
+def capacity_year_for(user, target_year: int) -> int | None:
+    """The year the counted places are for: the target year when contracted places count for it,
+    else the latest year up to it with places entered by hand."""
+    return count_capacity(capacity_source(user, target_year), target_year).capacity_year
+
+
+def capacity_by_cell(user, year: int | None) -> dict[tuple[str, str], int]:
+    """(need, band) -> places counted for a year (contracted replacing entered, cell by cell)."""
+    if year is None:
+        return {}
+    return count_capacity(capacity_source(user, year), year).by_need_and_band()
 
 
 def run_label(run) -> str:
@@ -271,22 +393,30 @@ def gap_analysis_for(user, *, run_id: str | None = None, year: str | int | None 
     if run is None:
         return GapAnalysis()
     target_year = choose_year(run, year)
-    capacity_year = capacity_year_for(user, target_year)
+    years = run_years(run)
+    source = capacity_source(user, max([target_year, *years]))
+    counted = count_capacity(source, target_year)
     rows = compute_gaps(
-        results=run.results, target_year=target_year, capacity=capacity_by_cell(user, capacity_year)
+        results=run.results,
+        target_year=target_year,
+        capacity=counted.by_need_and_band(),
+        contracted=counted.by_need_and_band(CapacityBasis.CONTRACTED),
     )
     return GapAnalysis(
         run=run,
         target_year=target_year,
-        years=run_years(run),
-        capacity_year=capacity_year,
+        years=years,
+        capacity_year=counted.capacity_year,
         rows=rows,
         statement=gap_statement(
             area_name=run.inputs.get("area_name", ""),
             run_label=run_label(run),
             target_year=target_year,
-            capacity_year=capacity_year,
+            capacity_year=counted.entered_year,
+            contracted=counted.contracted,
         ),
+        counted=counted,
+        capacity_source=source,
     )
 
 
@@ -372,19 +502,23 @@ def gap_detail_for(
         (row for row in analysis.rows if row.age_band == age_band and row.need == need),
         GapRow(age_band=age_band, need=need, projected=None, capacity=0),
     )
-    capacity_rows = capacity_for_user(user).filter(year=analysis.capacity_year, age_band=age_band)
+    counted = analysis.counted
+    capacity_rows = capacity_for_user(user).filter(
+        Q(basis=CapacityBasis.CONTRACTED, year=counted.year)
+        | Q(basis=CapacityBasis.ENTERED, year=counted.entered_year),
+        age_band=age_band,
+    )
     if need != ALL:
         capacity_rows = capacity_rows.filter(primary_need=need)
-    detail.capacity_rows = list(capacity_rows) if analysis.capacity_year is not None else []
-    # Capacity for each year of the run, with the same fallback to the latest earlier year (two queries).
-    council_years = sorted(set(capacity_for_user(user).values_list("year", flat=True).distinct()))
-    cell_capacity = capacity_for_user(user).filter(age_band=age_band)
-    if need != ALL:
-        cell_capacity = cell_capacity.filter(primary_need=need)
-    places_by_year = dict(cell_capacity.values_list("year").annotate(places=Sum("places")).order_by())
+    detail.capacity_rows = [row for row in capacity_rows if counted.counts(row)]
+    # Places for each year of the run, counted the same way, from the rows the analysis read (no query).
     for target in analysis.years:
-        earlier = [y for y in council_years if y <= target]
-        places = places_by_year.get(earlier[-1], 0) if earlier else 0
+        by_cell = count_capacity(analysis.capacity_source, target).by_need_and_band()
+        places = sum(
+            value
+            for (cell_need, band), value in by_cell.items()
+            if band == age_band and (need == ALL or cell_need == need)
+        )
         projected = projected_by_cell(analysis.run.results, target)
         if need == ALL:
             values = [v for (n, b), v in projected.items() if b == age_band]

@@ -187,6 +187,37 @@ def test_a_gap_detail_carries_its_evidence_series_and_places(run, commissioner_n
     assert all_needs.row.capacity == 130
 
 
+def test_contracted_places_replace_entered_ones_cell_by_cell(run, commissioner_northshire):
+    """Places from contracts for a year replace the hand-entered places of the same need, age band and
+    setting; other cells keep their entered places; a year with no contracted places uses entered ones."""
+    places(commissioner_northshire, 2024, "5-10", 100, "ASD")
+    places(commissioner_northshire, 2024, "5-10", 5, "ASD", setting="resourced")
+    contracted = places(commissioner_northshire, 2026, "5-10", 60, "ASD")
+    contracted.basis = "contracted"
+    contracted.save()
+    analysis = gap_analysis_for(commissioner_northshire)  # 2026: contracted places count
+    asd = rows_by_key(analysis.rows)[("5-10", "ASD")]
+    assert (asd.capacity, asd.contracted_capacity, asd.basis_text) == (65, 60, "60 from contracts, 5 entered")
+    assert analysis.capacity_year == 2026
+    assert "from contracts and placement agreements" in analysis.statement
+    earlier = gap_analysis_for(commissioner_northshire, year="2025")  # no contracted places in 2025
+    asd = rows_by_key(earlier.rows)[("5-10", "ASD")]
+    assert (asd.capacity, asd.basis_text, earlier.capacity_year) == (105, "Entered", 2024)
+    detail = gap_detail_for(commissioner_northshire, age_band="5-10", need="ASD")
+    assert {(row.basis, row.places) for row in detail.capacity_rows} == {("contracted", 60), ("entered", 5)}
+    assert [point["capacity"] for point in detail.series] == [105, 65]
+
+
+def test_the_gap_detail_shows_where_places_come_from(client, run, commissioner_northshire):
+    contracted = places(commissioner_northshire, 2026, "5-10", 60, "ASD")
+    contracted.basis = "contracted"
+    contracted.save()
+    places(commissioner_northshire, 2024, "5-10", 5, "ASD", setting="resourced")
+    client.force_login(commissioner_northshire)
+    html = client.get("/needs/gaps/5-10/ASD/").content.decode()
+    assert "From contracts" in html and "Entered" in html
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Pages
 
