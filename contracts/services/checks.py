@@ -184,9 +184,12 @@ def check_date_for(system: PurchasingSystem, year: int) -> datetime.date:
     return datetime.date(year, system.annual_check_month, system.annual_check_day)
 
 
-def _systems_due(*, today: datetime.date, year: int | None):
+def _systems_due(*, today: datetime.date, year: int | None, system: PurchasingSystem | None = None):
     """Systems whose check date in the year has come, running on that date."""
-    for system in PurchasingSystem.objects.order_by("pk"):
+    systems = PurchasingSystem.objects.order_by("pk")
+    if system is not None:
+        systems = systems.filter(pk=system.pk)
+    for system in systems:
         check_year = year if year is not None else today.year
         check_date = check_date_for(system, check_year)
         if check_date > today:
@@ -196,9 +199,12 @@ def _systems_due(*, today: datetime.date, year: int | None):
         yield system, check_year, check_date
 
 
-def annual_checks_run(*, today: datetime.date, year: int | None = None) -> RunResult:
+def annual_checks_run(
+    *, today: datetime.date, year: int | None = None, system: PurchasingSystem | None = None
+) -> RunResult:
     """Make this year's check for every provider with an active place on a purchasing system whose check
-    date has come (or, with `year`, that year's), and ask the provider's users for evidence.
+    date has come (or, with `year`, that year's; with `system`, that system only), and ask the
+    provider's users for evidence.
 
     The check is requested on the check date when the run is on time. A check made later (the run was
     missed, or the provider was admitted after the check date) is requested on the day it is made, so a
@@ -209,9 +215,9 @@ def annual_checks_run(*, today: datetime.date, year: int | None = None) -> RunRe
     next one.
     """
     created = existing = requests_sent = 0
-    for system, check_year, check_date in _systems_due(today=today, year=year):
+    for due_system, check_year, check_date in _systems_due(today=today, year=year, system=system):
         provider_ids = (
-            Membership.objects.filter(lot__system=system, status=MembershipStatus.ACTIVE)
+            Membership.objects.filter(lot__system=due_system, status=MembershipStatus.ACTIVE)
             .order_by()
             .values_list("provider_id", flat=True)
             .distinct()
@@ -220,7 +226,7 @@ def annual_checks_run(*, today: datetime.date, year: int | None = None) -> RunRe
             requested_on = max(check_date, today)
             with transaction.atomic():
                 check, was_created = ProviderCheck.objects.get_or_create(
-                    system=system,
+                    system=due_system,
                     provider=provider,
                     year=check_year,
                     defaults={
@@ -234,7 +240,7 @@ def annual_checks_run(*, today: datetime.date, year: int | None = None) -> RunRe
                         action=AuditAction.CREATE,
                         actor_label=SCHEDULED_ACTOR_LABEL,
                         target=check,
-                        detail={"system": system.pk, "provider": provider.pk, "year": check_year},
+                        detail={"system": due_system.pk, "provider": provider.pk, "year": check_year},
                     )
                 else:
                     existing += 1
