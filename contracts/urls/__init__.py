@@ -1,6 +1,6 @@
 """Review's pages, one module per sub-domain."""
 
-from . import checks, contracts, decommissioning, quality
+from . import checks, contracts, decommissioning, quality, watches
 
 app_name = "contracts"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *quality.urlpatterns,
     *decommissioning.urlpatterns,
     *checks.urlpatterns,
+    *watches.urlpatterns,
 ]
