@@ -352,9 +352,8 @@ class ReturnForm(GovForm):
             unit = f" ({kpi.unit})" if kpi.unit else ""
             value_name, note_name = f"kpi_{kpi.pk}_value", f"kpi_{kpi.pk}_commentary"
             self.fields[value_name] = _decimal(f"Result{unit}", f"Enter the result for “{kpi.title}”")
-            self.fields[
-                value_name
-            ].help_text = f"Target: {kpi.get_direction_display().lower()}, {kpi.target:g}{kpi.unit}"
+            target = f"{kpi.target.normalize():f}{kpi.unit}"
+            self.fields[value_name].help_text = f"Target: {kpi.get_direction_display().lower()}, {target}"
             self.fields[note_name] = forms.CharField(
                 label="Commentary (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
             )

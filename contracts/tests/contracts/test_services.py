@@ -21,7 +21,8 @@ from contracts.services.contracts import InvalidTransition
 from core.models import AuditEvent, Notification
 from procurement.models import TenderStatus
 
-from .conftest import TERMS, make_award, record_meeting, submit_return
+from .conftest import TERMS, record_meeting, submit_return
+from .factories import make_award
 
 
 def test_contract_from_an_award_takes_provider_value_and_title(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from contracts.models import Contract, PerformanceReturn, ReturnStatus
 from contracts.tests.factories import add_kpi, make_contract
 
-from .conftest import make_award
+from .factories import make_award
 
 
 def date_fields(name, value):
