@@ -12,7 +12,8 @@ How "exactly once" is kept, step by step:
 3. The worker takes the row with a row lock (`SELECT ... FOR UPDATE SKIP LOCKED`) and only while
    `emailed_at` is empty, hands the message to the mail server, then writes `emailed_at` and commits.
    Two deliveries of the same task (a redelivered message, the sweeper's copy) cannot both send: the
-   second finds the row locked or already marked, and sends nothing.
+   second finds the row locked or already marked, and sends nothing. (Should the lock's holder then
+   die, the row stays unsent and its message acknowledged; the sweeper queues it again.)
 4. Tasks are `acks_late` and the worker runs with `task_reject_on_worker_lost` and a prefetch of one,
    so a worker killed mid-task loses nothing: its message goes back to the queue (the Redis
    transport's visibility timeout) and the row, never marked, is sent by the next worker.
