@@ -301,6 +301,7 @@ class ForwardNode:
 
 @dataclass
 class GapForward:
+    reference: str
     gap: Step
     intentions: list[ForwardNode]
 
@@ -392,7 +393,7 @@ def gap_forward(user, age_band: str, need: str) -> GapForward:
         for intention in intentions
     ]
     gap = gap_step(reference)
-    return GapForward(gap=gap, intentions=nodes)
+    return GapForward(reference=reference, gap=gap, intentions=nodes)
 
 
 # ---------------------------------------------------------------------------------------------------------
