@@ -53,7 +53,9 @@ class EvidenceForm(GovForm):
         label="Insurance cover, in pounds",
         help_text="The limit of indemnity of your public liability insurance, for example £5,000,000",
         min_value=1,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-10"}
+        ),
         error_messages={
             "required": "Enter the insurance cover in pounds",
             "invalid": "Insurance cover must be a whole number of pounds, like £5,000,000",
