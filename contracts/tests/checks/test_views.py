@@ -298,3 +298,29 @@ def test_evidence_cannot_be_sent_twice(request, submitted):
     )
     assert "evidence cannot be sent" in response.content.decode()
     assert ProviderCheckEvidence.objects.filter(provider_check=submitted).count() == 3
+
+
+def test_posting_to_a_check_out_of_reach_changes_nothing(request, submitted, checks):
+    """Another provider's evidence form, and a member authority's attempt to decide, change nothing."""
+    other = client_for(request, "provider_riverside").post(
+        reverse("contracts:my_check_submit", args=[checks["oakfield"].pk]),
+        _post_form(datetime.date(2027, 6, 30)),
+    )
+    assert other.status_code == 404
+    for persona, status in (
+        ("commissioner_southvale", 403),
+        ("lead_southvale", 404),
+        ("commissioner_northshire", 403),
+    ):
+        client = client_for(request, persona)
+        assert (
+            client.post(reverse("contracts:check_verify", args=[submitted.pk]), {"notes": ""}).status_code
+            == status
+        )
+        assert (
+            client.post(reverse("contracts:check_fail", args=[submitted.pk]), {"reason": "x"}).status_code
+            == status
+        )
+    assert ProviderCheck.objects.get(pk=submitted.pk).status == S.SUBMITTED
+    assert ProviderCheckEvidence.objects.count() == 3
+    assert set(Membership.objects.values_list("status", flat=True)) == {MembershipStatus.ACTIVE}
