@@ -369,14 +369,30 @@ def exit_plan_build(*, decommissioning: Decommissioning, actor: User) -> int:
     return len(rows)
 
 
+PLAN_CLOSED = (
+    "The exit plan and communications can be changed only while notice is served and the "
+    "decommissioning is not completed or cancelled."
+)
+
+
 def _require_open_plan(decommissioning: Decommissioning, actor: User) -> None:
     _require_commissioner(actor, decommissioning.contract)
     current = Decommissioning.objects.filter(pk=decommissioning.pk).values_list("status", flat=True).first()
     if current != D.NOTICE_SERVED:
-        raise InvalidTransition(
-            "The exit plan and communications can be changed only while notice is served and the "
-            "decommissioning is not completed or cancelled."
-        )
+        raise InvalidTransition(PLAN_CLOSED)
+
+
+def _lock_open_plan(decommissioning: Decommissioning) -> None:
+    """Inside the write's transaction: hold the decommissioning's row so completion (which takes the same
+    lock) cannot slip between this check and the write."""
+    current = (
+        Decommissioning.objects.select_for_update()
+        .filter(pk=decommissioning.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if current != D.NOTICE_SERVED:
+        raise InvalidTransition(PLAN_CLOSED)
 
 
 def exit_row_add(*, decommissioning: Decommissioning, actor: User, case_reference: str) -> ExitPlanRow:
@@ -386,6 +402,7 @@ def exit_row_add(*, decommissioning: Decommissioning, actor: User, case_referenc
     if not CASE_REFERENCE.match(reference):
         raise ValidationError({"case_reference": CASE_REFERENCE_ERROR})
     with transaction.atomic():
+        _lock_open_plan(decommissioning)
         if decommissioning.exit_rows.filter(case_reference__iexact=reference).exists():
             raise ValidationError({"case_reference": f"{reference} is already in the exit plan"})
         row = ExitPlanRow.objects.create(decommissioning=decommissioning, case_reference=reference)
@@ -420,6 +437,7 @@ def exit_row_update(
         raise ValidationError(errors)
     now = timezone.now()
     with transaction.atomic():
+        _lock_open_plan(row.decommissioning)
         fields = {
             "destination": destination,
             "destination_detail": (destination_detail or "").strip(),
@@ -467,6 +485,7 @@ def communication_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        _lock_open_plan(decommissioning)
         communication = FamilyCommunication.objects.create(
             decommissioning=decommissioning,
             exit_row=exit_row,
@@ -484,6 +503,16 @@ def communication_record(
     return communication
 
 
+def _refuse_unresolved(decommissioning: Decommissioning) -> None:
+    unresolved = decommissioning.exit_rows.filter(resolved_at__isnull=True).count()
+    if unresolved:
+        raise InvalidTransition(
+            f"{unresolved} exit plan row{'s are' if unresolved != 1 else ' is'} not resolved. "
+            "Every child needs a destination and a transition date before the decommissioning can be "
+            "completed."
+        )
+
+
 def decommissioning_complete(
     *, decommissioning: Decommissioning, actor: User, lessons: str, today: datetime.date | None = None
 ) -> Decommissioning:
@@ -493,13 +522,7 @@ def decommissioning_complete(
     contract = decommissioning.contract
     _require_commissioner(actor, contract)
     _move_check(decommissioning, D.COMPLETED)
-    unresolved = decommissioning.exit_rows.filter(resolved_at__isnull=True).count()
-    if unresolved:
-        raise InvalidTransition(
-            f"{unresolved} exit plan row{'s are' if unresolved != 1 else ' is'} not resolved. "
-            "Every child needs a destination and a transition date before the decommissioning can be "
-            "completed."
-        )
+    _refuse_unresolved(decommissioning)
     if decommissioning.end_on and today < decommissioning.end_on:
         raise InvalidTransition(
             f"The service runs until {long_date(decommissioning.end_on)}. You can complete the "
@@ -509,6 +532,10 @@ def decommissioning_complete(
     if not lessons:
         raise ValidationError({"lessons": "Enter what was learnt, as evidence for the next needs assessment"})
     with transaction.atomic():
+        # Hold the row (as every exit plan write does) and count again, so a row re-opened meanwhile
+        # cannot slip through.
+        list(Decommissioning.objects.select_for_update().filter(pk=decommissioning.pk).values_list("pk"))
+        _refuse_unresolved(decommissioning)
         decommissioning = _move(
             decommissioning=decommissioning,
             to=D.COMPLETED,
