@@ -168,7 +168,7 @@ def qa_schedule(*, today: datetime.date) -> QaScheduleResult:
                 kind="improvement_action_overdue",
                 subject=subject,
                 body=body,
-                url=_url("contracts:improvement_plan_detail", action.plan_id),
+                url=_url("contracts:qa_action_detail", action.pk),
                 target=action,
                 due_date=action.due_on,
             )

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET
 
 from core.permissions import requires
 
-from ..rules import watches as _rules  # noqa: F401  (registers contracts.expiry_view)
 from ..selectors.watches import EXPIRY_WINDOW_DAYS, expiring_documents_for_user
 from ..services.watches import expiry_threshold
 

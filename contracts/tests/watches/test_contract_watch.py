@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from contracts.models import ContractStatus, ReviewDecision
 from contracts.services.watches import contract_watch
@@ -42,6 +43,7 @@ def test_31_days_before_nothing_30_days_one_reminder_once_passed_another(
     assert "review decision is due on NS-C-001" in reminder.subject
     assert "extend, re-commission or decommission" in reminder.subject
     assert "30 September 2027" in reminder.body
+    assert reminder.url == reverse("contracts:contract_detail", args=[contract_northshire.pk])
 
 
 def test_running_twice_sends_nothing_new(contract_northshire, commissioner_northshire):

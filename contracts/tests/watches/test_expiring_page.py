@@ -11,7 +11,7 @@ from tests.access import assert_access, only
 
 from .conftest import add_insurance, add_policy
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("contracts.tests.watches.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def in_days(n: int) -> datetime.date:

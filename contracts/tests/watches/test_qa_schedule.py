@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from contracts.models import ActionStatus, ImprovementAction, ImprovementPlan, QAVisit, QAVisitStatus
 from contracts.services.watches import qa_schedule
@@ -43,6 +44,7 @@ def test_visits_are_scheduled_and_commissioners_reminded_30_days_before(
     assert reminder.kind == "qa_visit_due"
     assert reminder.due_date == VISIT_DUE
     assert "due by 1 April 2027" in reminder.subject
+    assert reminder.url == reverse("contracts:qa_visit_detail", args=[visit.pk])
     # The provider is not sent the council's visit reminder (a visit may be unannounced).
     assert not Notification.objects.filter(recipient=provider_oakfield).exists()
 
@@ -79,6 +81,9 @@ def test_overdue_actions_go_to_the_contracts_commissioners_and_providers_only(
     }
     assert set(reminders.values_list("target_id", flat=True)) == {str(action.pk)}
     assert set(reminders.values_list("due_date", flat=True)) == {datetime.date(2026, 6, 1)}
+    assert set(reminders.values_list("url", flat=True)) == {
+        reverse("contracts:qa_action_detail", args=[action.pk])
+    }
 
 
 def test_the_task_and_the_command_run_the_schedule(contract_northshire, commissioner_northshire, capsys):
