@@ -278,3 +278,42 @@ def test_the_list_does_not_grow_its_queries_with_rows(
     client.force_login(commissioner_northshire)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("contracts:decommissioning_list")).status_code == 200
+
+
+def test_acting_on_a_cancelled_decommissioning_through_the_pages_is_refused(
+    client, ns_served, commissioner_northshire, second_commissioner_northshire
+):
+    row = services.exit_row_add(
+        decommissioning=ns_served, actor=commissioner_northshire, case_reference="NS-0001"
+    )
+    services.decommissioning_cancel(
+        decommissioning=ns_served, actor=commissioner_northshire, reason="Improved"
+    )
+    client.force_login(second_commissioner_northshire)
+    pk = ns_served.pk
+    attempts = [
+        ("decommissioning_approve", [pk], {}),
+        ("decommissioning_complete", [pk], {"lessons": "x"}),
+        ("decommissioning_cancel", [pk], {"reason": "x"}),
+        ("decommissioning_row_add", [pk], {"case_reference": "NS-0002"}),
+        ("decommissioning_row_edit", [pk, row.pk], {"destination": "mainstream"}),
+    ]
+    for name, args, data in attempts:
+        response = client.post(reverse(f"contracts:{name}", args=args), data)
+        assert response.status_code == 400, name
+        assert "govuk-error-summary" in response.content.decode(), name
+    ns_served.refresh_from_db()
+    assert ns_served.status == D.CANCELLED
+    assert ns_served.exit_rows.count() == 1
+
+
+def test_the_provider_is_told_a_withdrawn_notice(
+    client, ns_served, commissioner_northshire, provider_oakfield
+):
+    services.decommissioning_cancel(
+        decommissioning=ns_served, actor=commissioner_northshire, reason="Improved"
+    )
+    client.force_login(provider_oakfield)
+    page = client.get(reverse("contracts:decommissioning_detail", args=[ns_served.pk])).content.decode()
+    assert "The council has withdrawn its notice. The contract continues." in page
+    assert "Improved" not in page
