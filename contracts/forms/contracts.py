@@ -220,9 +220,13 @@ class ContractFilterForm(forms.Form):
         label="Origin", required=False, choices=[("", "Any origin"), *ContractOrigin.choices]
     )
 
-    def __init__(self, *args, providers, **kwargs):
+    def __init__(self, *args, providers, is_council: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
+        if not is_council:
+            # A provider filters its own contracts; the council's risk rating is the council's own view.
+            del self.fields["provider"]
+            del self.fields["risk"]
         for field in self.fields.values():
             field.widget.attrs["class"] = "govuk-select"
 

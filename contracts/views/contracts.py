@@ -49,7 +49,10 @@ PER_PAGE = 25
 @require_GET
 @requires(VIEW)
 def contract_list(request):
-    form = ContractFilterForm(request.GET or None, providers=selectors.providers_in_scope(request.user))
+    is_council = request.user.has_perm(MANAGE)
+    form = ContractFilterForm(
+        request.GET or None, providers=selectors.providers_in_scope(request.user), is_council=is_council
+    )
     filters, query = selectors.ContractFilters(), {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -75,8 +78,8 @@ def contract_list(request):
             "page": page,
             "query_string": urlencode(query),
             "filtered": bool(query),
-            "can_create": request.user.has_perm(MANAGE),
-            "is_council": request.user.has_perm(MANAGE),
+            "can_create": is_council,
+            "is_council": is_council,
         },
         status=400 if form.errors else 200,
     )

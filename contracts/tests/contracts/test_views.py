@@ -163,12 +163,27 @@ def test_provider_sees_actions_not_notes(
     ).content.decode()
     assert "Send the staffing plan" in body
     assert "Internal view" not in body
-    assert "Rate the risk" not in body and "Risk rating" not in body
+    assert "Rate the risk" not in body and "Risk rating" not in body and "Medium risk" not in body
+    listing = client.get(reverse("contracts:contract_list")).content.decode()
+    assert 'name="risk"' not in listing and ">Risk<" not in listing
     client.force_login(commissioner_northshire)
     body = client.get(
         reverse("contracts:contract_detail", args=[action_northshire.meeting.contract_id])
     ).content.decode()
-    assert "Internal view" in body
+    assert "Internal view" in body and "Medium risk" in body
+
+
+def test_support_admin_reads_contracts_but_cannot_change_them(
+    client, staff_admin, commissioner_northshire, contract_northshire
+):
+    client.force_login(staff_admin)
+    assert client.get("/support/contracts/contract/").status_code == 200
+    change = client.get(f"/support/contracts/contract/{contract_northshire.pk}/change/")
+    assert change.status_code == 200
+    assert 'name="_save"' not in change.content.decode()
+    assert client.get("/support/contracts/contract/add/").status_code == 403
+    client.force_login(commissioner_northshire)
+    assert client.get("/support/contracts/contract/").status_code == 403
 
 
 def test_return_through_the_pages(client, provider_oakfield, commissioner_northshire, contract_northshire):
