@@ -86,3 +86,21 @@ def test_the_demo_skips_quietly_without_its_contracts():
     people.seed(password="demo-password-long-enough")
     quality.seed()
     assert not QAVisit.objects.exists()
+
+
+def test_the_demo_runs_on_the_demo_contracts():
+    """On the contracts demo's own NS-C-2026-031 and NS-C-2024-007, before decommissioning runs."""
+    from dashboard.demo import contracts
+
+    people.seed(password="demo-password-long-enough")
+    contracts.seed()
+    quality.seed()
+    quality.seed()
+    assert set(
+        QAVisit.objects.filter(status=QAVisitStatus.COMPLETED).values_list("contract__reference", flat=True)
+    ) == {"NS-C-2026-031", "NS-C-2024-007"}
+    for reference in ("NS-C-2026-031", "NS-C-2024-007"):
+        assert (
+            QAVisit.objects.filter(status=QAVisitStatus.SCHEDULED, contract__reference=reference).count() == 1
+        )
+    assert ImprovementAction.objects.count() == 3
