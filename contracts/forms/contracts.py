@@ -208,6 +208,31 @@ class SpotContractForm(ContractTermsForm):
         return ["provider", "spot_justification", *fields]
 
 
+class ContractDetailsForm(GovForm):
+    submit_label = "Save details"
+
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter the contract title"}
+    )
+    description = forms.CharField(
+        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    extension_options = forms.CharField(
+        label="Extension options (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example, two periods of 12 months",
+    )
+    notice_period_months = WholeNumberField(
+        name="the notice period in months",
+        label="Notice period, in months",
+        help_text="The review decision is due this many months before the end date",
+        min_value=0,
+        max_value=36,
+        width=2,
+    )
+
+
 class ContractFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *ContractStatus.choices]

@@ -48,6 +48,7 @@ __all__ = [
     "contract_create_from_award",
     "contract_create_from_membership",
     "contract_create_spot",
+    "contract_update",
     "extension_months_between",
     "kpi_add",
     "kpi_remove",
@@ -235,6 +236,46 @@ def contract_create_spot(
         values=values,
         spot_justification=justification,
     )
+
+
+def contract_update(
+    *,
+    actor: User,
+    contract: Contract,
+    title: str,
+    description: str,
+    extension_options: str,
+    notice_period_months: int,
+) -> Contract:
+    """Correct a live contract's title, description, extension options and notice period. Its provider,
+    value, dates and origin do not change here: the end date moves only by an extension."""
+    require_contract_commissioner(actor, contract)
+    _require_live(contract, "change its details")
+    errors = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = "Enter the contract title"
+    if notice_period_months is None or not 0 <= notice_period_months <= 36:
+        errors["notice_period_months"] = "The notice period must be from 0 to 36 months"
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "title": title,
+        "description": (description or "").strip(),
+        "extension_options": (extension_options or "").strip(),
+        "notice_period_months": notice_period_months,
+    }
+    with transaction.atomic():
+        before = {field: getattr(contract, field) for field in values}
+        Contract.objects.filter(pk=contract.pk).update(**values)
+        contract.refresh_from_db()
+        changed = {
+            field: {"from": before[field], "to": value}
+            for field, value in values.items()
+            if before[field] != value
+        }
+        audit_record(action=AuditAction.UPDATE, actor=actor, target=contract, detail={"changed": changed})
+    return contract
 
 
 # KPIs ----------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/fps/", views.contract_create_fps, name="contract_create_fps"),
     path("new/spot/", views.contract_create_spot, name="contract_create_spot"),
     path("<int:pk>/", views.contract_detail, name="contract_detail"),
+    path("<int:pk>/edit/", views.contract_edit, name="contract_edit"),
     path("<int:pk>/kpis/add/", views.kpi_add, name="kpi_add"),
     path("<int:pk>/kpis/<int:kpi_pk>/", views.kpi_edit, name="kpi_edit"),
     path("<int:pk>/kpis/<int:kpi_pk>/remove/", views.kpi_remove, name="kpi_remove"),

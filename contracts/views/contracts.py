@@ -24,6 +24,7 @@ from needs.vocabulary import AGE_BAND_BY_CODE
 from ..forms.contracts import (
     AwardContractForm,
     CapacityForm,
+    ContractDetailsForm,
     ContractFilterForm,
     KpiForm,
     MembershipContractForm,
@@ -196,6 +197,32 @@ def contract_detail(request, pk):
         today=today,
     )
     return render(request, "contracts/contracts/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@requires(MANAGE)
+def contract_edit(request, pk):
+    contract = get_managed_contract_or_404(request.user, pk)
+    fields = ("title", "description", "extension_options", "notice_period_months")
+    form = ContractDetailsForm(
+        posted_data(request), initial={field: getattr(contract, field) for field in fields}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_update(actor=request.user, contract=contract, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except InvalidTransition as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The contract's details have been saved.")
+            return redirect("contracts:contract_detail", contract.pk)
+    return render_form(
+        request,
+        "contracts/contracts/contract_form.html",
+        form,
+        {"contract": contract, "title": "Change the contract's details"},
+    )
 
 
 # KPIs ----------------------------------------------------------------------------------------------------

@@ -77,7 +77,9 @@ def test_contract_detail(request, contract_northshire, contract_southvale):
     )
 
 
-@pytest.mark.parametrize("name", ["kpi_add", "capacity_add", "risk_assess", "review_decide", "meeting_add"])
+@pytest.mark.parametrize(
+    "name", ["contract_edit", "kpi_add", "capacity_add", "risk_assess", "review_decide", "meeting_add"]
+)
 def test_managing_pages_are_for_the_contracts_council(request, contract_northshire, contract_southvale, name):
     url = reverse(f"contracts:{name}", args=[contract_northshire.pk])
     assert_access(request, url, only({**{p: 200 for p in NS}, "commissioner_southvale": 404}))

@@ -307,3 +307,21 @@ def test_award_in_standstill_is_not_offered(client, commissioner_northshire, nor
     client.force_login(commissioner_northshire)
     response = client.post(reverse("contracts:contract_create_award"), terms(award=award.pk))
     assert response.status_code == 400
+
+
+def test_changing_a_contracts_details(client, commissioner_northshire, contract_northshire):
+    client.force_login(commissioner_northshire)
+    url = reverse("contracts:contract_edit", args=[contract_northshire.pk])
+    response = client.post(url, {"title": "", "notice_period_months": "40"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        "Enter the contract title" in body
+        and "The notice period in months must be a whole number from 0 to 36" in body
+    )
+    response = client.post(
+        url, {"title": "Short breaks", "notice_period_months": "3", "extension_options": "None"}
+    )
+    assert response.status_code == 302
+    contract_northshire.refresh_from_db()
+    assert (contract_northshire.title, contract_northshire.notice_period_months) == ("Short breaks", 3)
