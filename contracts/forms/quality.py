@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from crispy_forms_gds.layout import HTML
 from django import forms
 from django.conf import settings
+from django.utils.html import escape
 
 from core.forms import GovDateField, GovForm
 from core.uploads import human_size
@@ -81,6 +83,15 @@ class VisitRecordForm(GovForm):
         help_text="For example, 27 3 2027",
         required=False,
     )
+
+    def layout_fields(self) -> list:
+        """The visited date, then each area under its own heading, then the overall rating and summary."""
+        fields = ["visited_on"]
+        for area in QAArea:
+            heading = f'<h2 class="govuk-heading-m govuk-!-margin-top-8">{escape(area.label)}</h2>'
+            fields += [HTML(heading), f"rating_{area.value}", f"findings_{area.value}"]
+        report = HTML('<h2 class="govuk-heading-m govuk-!-margin-top-8">The report</h2>')
+        return [*fields, report, "overall_rating", "summary"]
 
     def findings(self) -> dict[str, tuple[str, str]]:
         data = self.cleaned_data

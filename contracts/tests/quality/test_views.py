@@ -260,3 +260,63 @@ def test_list_pages_make_the_same_queries_for_10_rows_and_60(
     _many(contract, commissioner_northshire, 50)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url, query).status_code == 200
+
+
+def test_arranging_an_announced_visit_tells_the_provider(request, contract_northshire, provider_oakfield):
+    visit = scheduled_visit(contract_northshire)
+    client = client_for(request, "commissioner_northshire")
+    data = {
+        **_date("planned_on", datetime.date(2026, 12, 10)),
+        "lead_officer": str(request.getfixturevalue("lead_northshire").pk),
+        "announced": "yes",
+    }
+    assert client.post(reverse("contracts:qa_visit_arrange", args=[visit.pk]), data).status_code == 302
+    visit.refresh_from_db()
+    assert visit.planned_on == datetime.date(2026, 12, 10) and visit.announced
+    assert provider_oakfield.notifications.filter(kind="qa_visit_announced").count() == 1
+
+
+def test_an_unannounced_visit_is_not_told_to_the_provider(request, contract_northshire, provider_oakfield):
+    visit = scheduled_visit(contract_northshire)
+    client = client_for(request, "commissioner_northshire")
+    data = {**_date("planned_on", datetime.date(2026, 12, 10)), "lead_officer": "", "announced": "no"}
+    assert client.post(reverse("contracts:qa_visit_arrange", args=[visit.pk]), data).status_code == 302
+    assert not provider_oakfield.notifications.exists()
+
+
+def test_cancelling_a_visit_needs_a_reason_and_then_an_extra_visit_can_be_added(request, contract_northshire):
+    visit = scheduled_visit(contract_northshire)
+    client = client_for(request, "commissioner_northshire")
+    add = reverse("contracts:qa_visit_add", args=[contract_northshire.pk])
+    extra = {**_date("due_on", datetime.date(2027, 1, 15)), "announced": "yes"}
+    refused = client.post(add, extra)
+    assert refused.status_code == 400 and b"A visit is already scheduled" in refused.content
+    assert (
+        client.post(reverse("contracts:qa_visit_cancel", args=[visit.pk]), {"reason": ""}).status_code == 400
+    )
+    response = client.post(reverse("contracts:qa_visit_cancel", args=[visit.pk]), {"reason": "Home closed"})
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.status == QAVisitStatus.CANCELLED
+    assert client.post(add, extra).status_code == 302
+    assert QAVisit.objects.get(
+        contract=contract_northshire, status=QAVisitStatus.SCHEDULED
+    ).due_on == datetime.date(2027, 1, 15)
+
+
+def test_returning_an_action_reopens_it_for_the_provider(
+    request, contract_northshire, commissioner_northshire
+):
+    _, action = plan_with_action(
+        contract_northshire, commissioner_northshire, status=ActionStatus.REPORTED_DONE
+    )
+    client = client_for(request, "commissioner_northshire")
+    url = reverse("contracts:qa_action_return", args=[action.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert client.post(url, {"reason": "Two staff still to train."}).status_code == 302
+    action.refresh_from_db()
+    assert action.status == ActionStatus.OPEN
+    page = client_for(request, "provider_oakfield").get(
+        reverse("contracts:qa_action_detail", args=[action.pk])
+    )
+    assert b"Two staff still to train." in page.content and b"Post an update" in page.content
