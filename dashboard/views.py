@@ -58,6 +58,10 @@ def review_lessons(request):
         else evidence.qa_outcomes_for_lessons(request.user)
     )
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    detail = "contracts:decommissioning_detail" if show == "decommissionings" else "contracts:qa_visit_detail"
+    for row in page.object_list:
+        row.url = evidence.url_or_none(detail, row.pk)
+        row.chain_url = evidence.url_or_none("dashboard:contract_evidence", row.contract_id)
     tabs = [{"key": key, "label": label, "current": key == show} for key, label in LESSON_LISTS.items()]
     return render(
         request,

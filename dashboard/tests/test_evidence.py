@@ -198,11 +198,15 @@ def test_review_lessons_show_decommissionings_and_weak_qa_areas(
     page = client.get(reverse("dashboard:review_lessons")).text
     assert "Unsatisfactory performance or quality" in page
     assert "Commission smaller settings nearer home." in page
-    assert "Southvale&#x27;s secret reason" not in page and "secret reason" not in page
+    assert "secret reason" not in page
+    decommissioning = Decommissioning.objects.get(contract=chain.contract)
+    assert f'href="{reverse("contracts:decommissioning_detail", args=[decommissioning.pk])}"' in page
+    assert f'href="{reverse("dashboard:contract_evidence", args=[chain.contract.pk])}"' in page
     page = client.get(reverse("dashboard:review_lessons"), {"show": "visits"}).text
     assert "Requires improvement" in page
     assert "Inadequate:</strong> Premises" in page
     assert "Staff skills" not in page  # rated good: not a lesson
+    assert f'href="{reverse("contracts:qa_visit_detail", args=[visit.pk])}"' in page
 
 
 def test_review_lessons_are_for_commissioners_and_linked_from_the_needs_side(
