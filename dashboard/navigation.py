@@ -29,6 +29,8 @@ NAVIGATION = [
     NavItem("Referrals", "procurement:fps_received_list", "procurement.fps_respond"),
     NavItem("Compliance pack", "procurement:own_pack", "procurement.edit_own_pack"),
     NavItem("Provider compliance", "procurement:pack_list", "procurement.view_packs"),
+    # Review: a council's contracts, or a provider's own.
+    NavItem("Contracts", "contracts:contract_list", "contracts.contract_view"),
     NavItem(
         "Open data",
         "procurement:open_data",
@@ -51,6 +53,7 @@ SECTIONS: dict[str, tuple[str, list[NavItem]]] = {
             NavItem("Projections", "needs:projection_list", "needs.view_analysis"),
             NavItem("Gaps", "needs:gap_list", "needs.view_analysis"),
             NavItem("Feedback", "needs:feedback_list", "needs.view_analysis"),
+            NavItem("What Review has learnt", "dashboard:review_lessons", "dashboard.view_evidence"),
         ],
     ),
     "commissioning": (
@@ -77,6 +80,19 @@ SECTIONS: dict[str, tuple[str, list[NavItem]]] = {
             NavItem("Compliance pack", "procurement:own_pack", "procurement.edit_own_pack"),
             NavItem("Provider compliance", "procurement:pack_list", "procurement.view_packs"),
             NavItem("Open data", "procurement:open_data", "procurement.download_open_data"),
+        ],
+    ),
+    "contracts": (
+        "Review: contracts, quality and checks",
+        [
+            NavItem("Contracts", "contracts:contract_list", "contracts.contract_view"),
+            NavItem("QA visits", "contracts:qa_visit_list", "contracts.qa_view"),
+            NavItem("Overdue improvement actions", "contracts:qa_overdue_actions", "contracts.qa_manage"),
+            NavItem("Decommissioning", "contracts:decommissioning_list", "contracts.decommissioning_view"),
+            NavItem("Annual checks", "contracts:check_list", "contracts.checks_view"),
+            NavItem("Your annual checks", "contracts:my_check_list", "contracts.checks_own"),
+            NavItem("Documents expiring soon", "contracts:expiring_documents", "contracts.expiry_view"),
+            NavItem("What Review has learnt", "dashboard:review_lessons", "dashboard.view_evidence"),
         ],
     ),
 }
