@@ -185,7 +185,10 @@ def test_a_verified_action_is_never_overdue(request, contract_northshire, commis
         status=ActionStatus.VERIFIED,
     )
     council = client_for(request, "commissioner_northshire")
-    assert b">Overdue" not in council.get(reverse("contracts:qa_plan_detail", args=[plan.pk])).content
+    assert (
+        b'govuk-tag--red">Overdue'
+        not in council.get(reverse("contracts:qa_plan_detail", args=[plan.pk])).content
+    )
     assert b"No improvement action is overdue" in council.get(reverse("contracts:qa_overdue_actions")).content
 
 
