@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from .models import (
     Area,
+    CapacityBasis,
     CommissionedCapacity,
     Dataset,
     DatasetStatus,
@@ -61,6 +62,12 @@ def capacity_for_user(user):
 
 def get_capacity_for_user_or_404(user, pk) -> CommissionedCapacity:
     return get_object_or_404(capacity_for_user(user), pk=pk)
+
+
+def get_entered_capacity_for_user_or_404(user, pk) -> CommissionedCapacity:
+    """A row entered by hand: the only kind a person may change or delete. Places from contracts and
+    placements are kept in step with them by the Review stage, so their rows answer 404 here."""
+    return get_object_or_404(capacity_for_user(user).filter(basis=CapacityBasis.ENTERED), pk=pk)
 
 
 def projections_for_user(user):

@@ -63,6 +63,14 @@ def _check_capacity(*, primary_need: str, age_band: str, setting: str, places: i
         raise ValidationError(errors)
 
 
+def _require_entered(capacity: CommissionedCapacity) -> None:
+    if capacity.basis != CapacityBasis.ENTERED:
+        raise ValidationError(
+            "These places come from contracts and placement agreements. Change the contract instead.",
+            code="contracted",
+        )
+
+
 def _duplicate_exists(*, organisation_id: int, exclude_pk: int | None = None, **cell) -> bool:
     rows = CommissionedCapacity.objects.filter(
         organisation_id=organisation_id, basis=CapacityBasis.ENTERED, **cell
@@ -117,6 +125,7 @@ def capacity_update(
 ) -> CommissionedCapacity:
     """Change a row of the actor's council's capacity; the audit event records what changed."""
     _require(actor, "needs.manage_capacity", capacity)
+    _require_entered(capacity)
     _check_capacity(primary_need=primary_need, age_band=age_band, setting=setting, places=places, year=year)
     new = {
         "year": year,
@@ -148,6 +157,7 @@ def capacity_update(
 def capacity_delete(*, capacity: CommissionedCapacity, actor) -> None:
     """Remove a row of capacity; the audit event keeps what it said."""
     _require(actor, "needs.manage_capacity", capacity)
+    _require_entered(capacity)
     with transaction.atomic():
         audit_record(
             action=AuditAction.DELETE,

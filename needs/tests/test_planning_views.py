@@ -866,3 +866,38 @@ def test_gaps_from_a_projection_and_capacity(client, commissioner_northshire):
     assert 'href="/commissioning/intentions/new/?gap=5-10/ASD"' in detail
     assert "Prevalence, 2024/25" in detail
     assert "per 1,000 children and young people of this age" in detail
+
+
+def test_places_from_contracts_cannot_be_changed_or_deleted_here(client, commissioner_northshire, northshire):
+    """Contracted places follow the contracts: the list marks them, their forms answer 404, the
+    services refuse them, and the row is unchanged."""
+    row = CommissionedCapacity.objects.create(
+        organisation=northshire,
+        primary_need="ASD",
+        age_band="11-15",
+        setting="independent_special",
+        places=12,
+        year=2026,
+        basis="contracted",
+        entered_by=commissioner_northshire,
+    )
+    client.force_login(commissioner_northshire)
+    listing = client.get(reverse("needs:capacity_list"))
+    assert "From contracts" in listing.content.decode()
+    assert reverse("needs:capacity_edit", args=[row.pk]) not in listing.content.decode()
+    for name in ("needs:capacity_edit", "needs:capacity_delete"):
+        assert client.get(reverse(name, args=[row.pk])).status_code == 404
+        assert client.post(reverse(name, args=[row.pk]), {"places": "1", "confirm": "yes"}).status_code == 404
+    with pytest.raises(ValidationError, match="come from contracts"):
+        services.capacity_delete(capacity=row, actor=commissioner_northshire)
+    with pytest.raises(ValidationError, match="come from contracts"):
+        services.capacity_update(
+            capacity=row,
+            actor=commissioner_northshire,
+            year=2026,
+            age_band="11-15",
+            setting="mainstream",
+            places=1,
+        )
+    row.refresh_from_db()
+    assert (row.places, row.setting) == (12, "independent_special")

@@ -29,7 +29,7 @@ from ..models import ProjectionMethod
 from ..selectors import (
     capacity_for_user,
     feedback_for_user,
-    get_capacity_for_user_or_404,
+    get_entered_capacity_for_user_or_404,
     get_feedback_for_user_or_404,
     get_projection_for_user_or_404,
     projections_for_user,
@@ -128,7 +128,7 @@ def capacity_create(request):
 @require_http_methods(["GET", "POST"])
 @requires("needs.manage_capacity")
 def capacity_edit(request, pk):
-    capacity = get_capacity_for_user_or_404(request.user, pk)
+    capacity = get_entered_capacity_for_user_or_404(request.user, pk)
     initial = {
         "year": capacity.year,
         "primary_need": capacity.primary_need,
@@ -157,7 +157,7 @@ def capacity_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 @requires("needs.manage_capacity")
 def capacity_delete(request, pk):
-    capacity = get_capacity_for_user_or_404(request.user, pk)
+    capacity = get_entered_capacity_for_user_or_404(request.user, pk)
     form = DeleteConfirmForm(request.POST if request.method == "POST" else None, submit_label="Delete places")
     if request.method == "POST" and form.is_valid():
         year = capacity.year
