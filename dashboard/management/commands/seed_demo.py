@@ -2,9 +2,24 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from accounts.models import User
-from dashboard.demo import commissioning, evaluation, fps, needs, people, procurement, tenders
+from contracts.services.capacity import capacity_sync_all
+from contracts.services.watches import contract_watch, expiry_watch, qa_schedule
+from dashboard.demo import (
+    checks,
+    commissioning,
+    contracts,
+    decommissioning,
+    evaluation,
+    fps,
+    needs,
+    people,
+    procurement,
+    quality,
+    tenders,
+)
 
 
 class Command(BaseCommand):
@@ -44,6 +59,18 @@ class Command(BaseCommand):
         for stage in (fps, tenders, evaluation):
             with transaction.atomic():
                 stage.seed()
+        # Review: the annual checks of the purchasing system; contracts from the awards and the system,
+        # then their QA visits (on live contracts, so before one is taken into decommissioning).
+        for stage in (checks, contracts, quality, decommissioning):
+            with transaction.atomic():
+                stage.seed()
+        # The places the contracts and placements buy, for the gap analysis; then the day's watches, so
+        # the reminders a council would have this morning are there on first sign-in.
+        capacity_sync_all()
+        today = timezone.localdate()
+        for watch in (expiry_watch, contract_watch, qa_schedule):
+            with transaction.atomic():
+                watch(today=today)
         if quiet:
             return
         self.stdout.write(
