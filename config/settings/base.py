@@ -218,6 +218,7 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "WARNING"},
         "celery.app.trace": {"level": "WARNING"},  # one line per task succeeded is noise
+        "weasyprint.progress": {"level": "WARNING"},  # seven lines per PDF rendered is noise too
     },
 }
 
