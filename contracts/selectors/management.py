@@ -11,6 +11,8 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Organisation
+from core.audit import target_type_of
+from core.models import AuditAction, AuditEvent
 
 from ..models import (
     Contract,
@@ -104,6 +106,20 @@ def get_return_for_user_or_404(user, pk) -> PerformanceReturn:
         .prefetch_related(Prefetch("results", queryset=KpiResult.objects.select_related("kpi"))),
         pk=pk,
     )
+
+
+def return_queries(performance_return: PerformanceReturn) -> list[dict]:
+    """Every time the council sent the return back, oldest first: when and with which questions. Read from
+    the audit log, since a resubmission and an acceptance overwrite the return's current notes."""
+    events = AuditEvent.objects.filter(
+        action=AuditAction.TRANSITION,
+        target_type=target_type_of(performance_return),
+        target_id=str(performance_return.pk),
+        detail__to=ReturnStatus.QUERIED,
+    ).order_by("sequence")
+    return [
+        {"reviewed_at": event.occurred_at, "review_notes": event.detail.get("notes", "")} for event in events
+    ]
 
 
 def get_managed_return_or_404(user, pk) -> PerformanceReturn:

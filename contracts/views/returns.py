@@ -75,6 +75,7 @@ def return_detail(request, pk):
             "performance_return": performance_return,
             "contract": contract,
             "results": list(performance_return.results.all()),
+            "queries": selectors.return_queries(performance_return),
             "can_review": is_council and performance_return.status == ReturnStatus.SUBMITTED,
             "can_resubmit": is_provider and performance_return.status == ReturnStatus.QUERIED,
         },

@@ -196,6 +196,9 @@ def test_query_resubmit_accept_and_notifications(
     assert return_northshire.results.get().value == Decimal("88")
     return_services.return_accept(actor=commissioner_northshire, performance_return=return_northshire)
     assert return_northshire.status == ReturnStatus.ACCEPTED
+    from contracts.selectors.management import return_queries
+
+    assert [query["review_notes"] for query in return_queries(return_northshire)] == ["Check KPI 1"]
     assert Notification.objects.filter(
         recipient=provider_oakfield, kind__startswith="contract_return_accepted"
     ).exists()
