@@ -543,5 +543,41 @@ def review_decide(
     return contract
 
 
+# Who the audit log names when the daily contract watch ends a contract.
+SCHEDULED_ACTOR_LABEL = "The service, on schedule"
+
+
+def contracts_end_expired(*, today: datetime.date) -> list[Contract]:
+    """End every live contract whose end date has passed (the day after it ends), and rewrite the
+    authorities' contracted capacity. A contract being decommissioned ends when its decommissioning
+    completes, never here. Each contract is ended by a conditional update, so a second run, or a
+    council action at the same moment, ends nothing twice."""
+    ended = []
+    for contract in Contract.objects.filter(status=ContractStatus.LIVE, ends_on__lt=today).select_related(
+        "organisation"
+    ):
+        with transaction.atomic():
+            moved = Contract.objects.filter(pk=contract.pk, status=ContractStatus.LIVE).update(
+                status=ContractStatus.ENDED
+            )
+            if not moved:
+                continue
+            contract.status = ContractStatus.ENDED
+            audit_record(
+                action=AuditAction.TRANSITION,
+                target=contract,
+                actor_label=SCHEDULED_ACTOR_LABEL,
+                detail={
+                    "from": ContractStatus.LIVE,
+                    "to": ContractStatus.ENDED,
+                    "ended_on": contract.ends_on,
+                },
+            )
+        ended.append(contract)
+    for organisation in {contract.organisation for contract in ended}:
+        capacity_sync(organisation=organisation)
+    return ended
+
+
 def contract_value_display(value: Decimal) -> str:
     return f"£{value:,.2f}"

@@ -27,6 +27,7 @@ from core.notifications import notification_send
 from procurement.services.tenders import commissioners_of, provider_users_of
 
 from ..selectors.watches import contracts_at_notice_point, expiring_items
+from .contracts import contracts_end_expired
 
 # Reminder thresholds, in days before the date, tightest last.
 EXPIRY_THRESHOLDS = (60, 30)
@@ -94,8 +95,9 @@ def contract_watch(*, today: datetime.date) -> int:
     """Tell the authority's commissioners a review decision is due on live contracts at their notice point.
 
     One reminder when the notice point is within 30 days, another once it has passed; returns the number
-    of notifications created.
+    of notifications created. Live contracts past their end date are ended first.
     """
+    contracts_end_expired(today=today)
     sent = 0
     for contract in contracts_at_notice_point(today=today, within_days=NOTICE_POINT_WITHIN_DAYS):
         notice_point = contract.notice_point

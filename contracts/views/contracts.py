@@ -33,9 +33,10 @@ from ..forms.contracts import (
     RouteForm,
     SpotContractForm,
 )
-from ..models import ContractOrigin, ContractStatus, Kpi
+from ..models import ContractOrigin, ContractStatus, DecommissioningStatus, Kpi
 from ..selectors import management as selectors
 from ..selectors.contracts import get_managed_contract_or_404
+from ..selectors.decommissioning import decommissionings_for_user
 from ..services import contracts as services
 from ..services.contracts import InvalidTransition
 
@@ -195,6 +196,17 @@ def contract_detail(request, pk):
         notice_point_passed=today >= contract.notice_point,
         age_bands={code: band.label for code, band in AGE_BAND_BY_CODE.items()},
         today=today,
+        # The decommissioning this person may see (a provider sees it once notice is served).
+        decommissioning=decommissionings_for_user(request.user).filter(contract_id=contract.pk).first(),
+        can_view_evidence=request.user.has_perm("dashboard.view_evidence"),
+    )
+    context["can_decommission"] = (
+        is_council
+        and contract.status == ContractStatus.LIVE
+        and (
+            context["decommissioning"] is None
+            or context["decommissioning"].status == DecommissioningStatus.CANCELLED
+        )
     )
     return render(request, "contracts/contracts/detail.html", context)
 

@@ -103,3 +103,33 @@ def test_the_task_and_the_command_run_the_watch(contract_northshire, commissione
     assert run_contract_watch.apply(args=[at(5).isoformat()]).get() == 1
     call_command("contract_watch", "--date", at(5).isoformat())
     assert "0 reminder(s) sent" in capsys.readouterr().out
+
+
+def test_a_live_contract_past_its_end_date_ends_once_and_a_decommissioning_one_does_not(
+    northshire, oakfield, commissioner_northshire, contract_northshire
+):
+    """The day after a live contract's end date the watch ends it, audited as the service's doing; a
+    contract being decommissioned waits for its decommissioning to complete."""
+    from core.models import AuditEvent
+
+    being_decommissioned = make_contract(
+        organisation=northshire,
+        provider=oakfield,
+        created_by=commissioner_northshire,
+        status=ContractStatus.DECOMMISSIONING,
+    )
+    contract_watch(today=contract_northshire.ends_on)
+    contract_northshire.refresh_from_db()
+    assert contract_northshire.status == ContractStatus.LIVE
+
+    the_day_after = contract_northshire.ends_on + datetime.timedelta(days=1)
+    contract_watch(today=the_day_after)
+    contract_watch(today=the_day_after)
+    contract_northshire.refresh_from_db()
+    being_decommissioned.refresh_from_db()
+    assert contract_northshire.status == ContractStatus.ENDED
+    assert being_decommissioned.status == ContractStatus.DECOMMISSIONING
+    events = AuditEvent.objects.filter(target_id=str(contract_northshire.pk), action="transition")
+    assert [(event.actor_label, event.detail["to"]) for event in events] == [
+        ("The service, on schedule", "ended")
+    ]
