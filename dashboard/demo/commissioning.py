@@ -221,6 +221,36 @@ CASES = [
 ]
 
 
+# The two furthest-on business cases start from gaps in the needs analysis, so the evidence chain runs
+# from their contracts back to the needs data: (age band, need, priority, service area).
+CASE_INTENTIONS = {
+    "Local specialist places for autistic secondary pupils": ("11-15", "ASD", "high", "Specialist places"),
+    "Resourced provision for speech and language needs": ("5-10", "SLCN", "medium", "Resourced provision"),
+}
+
+
+def _intention_for(title: str, author):
+    import datetime
+
+    from commissioning.services.intentions import intention_create
+
+    if title not in CASE_INTENTIONS:
+        return None
+    age_band, need, priority, area = CASE_INTENTIONS[title]
+    return intention_create(
+        actor=author,
+        title=title,
+        summary=f"Close the projected shortfall in {area.lower()} for this group, found in the gap analysis.",
+        priority=priority,
+        service_area=area,
+        primary_need=need,
+        age_band=age_band,
+        target_date=datetime.date(2027, 9, 1),
+        owner=author,
+        gap_reference=f"{age_band}/{need}",
+    )
+
+
 def seed_business_cases(*, people: dict) -> None:
     """Business cases in every state of the approval workflow, each moved by the service functions."""
     import datetime
@@ -233,7 +263,7 @@ def seed_business_cases(*, people: dict) -> None:
         return
     for title, state, places, weekly in CASES:
         content = _case_content(title, places, weekly)
-        case = cases.business_case_create(actor=author, **content)
+        case = cases.business_case_create(actor=author, intention=_intention_for(title, author), **content)
         if state == "draft":
             continue
         cases.business_case_submit(case=case, actor=author)
