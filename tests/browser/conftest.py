@@ -4,6 +4,7 @@
 missing the tests skip with a reason (and fail under CI=true).
 """
 
+import datetime
 import os
 import shutil
 from pathlib import Path
@@ -80,3 +81,27 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+# The steps every journey repeats.
+
+
+def check(page, name: str) -> None:
+    """Save a screenshot of the page and assert axe-core finds nothing serious or critical on it."""
+    page.wait_for_load_state()
+    screenshot(page, name)
+    violations = axe_violations(page)
+    assert violations == [], f"{name}: {violations}"
+
+
+def switch(page, user) -> None:
+    """Sign out whoever is signed in and sign in as `user`."""
+    page.context.clear_cookies()
+    sign_in(page, user)
+
+
+def fill_date(page, name: str, value: datetime.date) -> None:
+    """Fill the GOV.UK date input of the form field `name` (its day, month and year boxes)."""
+    page.locator(f'input[name="{name}_0"]').fill(str(value.day))
+    page.locator(f'input[name="{name}_1"]').fill(str(value.month))
+    page.locator(f'input[name="{name}_2"]').fill(str(value.year))

@@ -8,15 +8,9 @@ from django.utils import timezone
 
 from core.tests.test_uploads import pdf_bytes
 
-from .conftest import axe_violations, screenshot, sign_in
+from .conftest import check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check(page, name: str) -> None:
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert violations == [], f"{name}: {violations}"
 
 
 def test_a_provider_adds_an_insurance_and_a_commissioner_sees_it(

@@ -9,16 +9,9 @@ from django.utils import timezone
 
 from commissioning.services.specifications import specification_create
 
-from .conftest import axe_violations, screenshot, sign_in
+from .conftest import check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check(page, name: str) -> None:
-    page.wait_for_load_state()
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert violations == [], f"{name}: {violations}"
 
 
 @pytest.fixture

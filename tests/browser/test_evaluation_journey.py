@@ -14,7 +14,7 @@ from procurement.models import ConflictDeclaration, PanelMember, Score, TenderSt
 from procurement.services import awards
 from procurement.tests.evaluation.conftest import make_bid, make_tender, marked
 
-from .conftest import axe_violations, screenshot, sign_in
+from .conftest import check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,12 +27,6 @@ def awards_clock(day: datetime.date):
     clock = mock.Mock(now=lambda: moment, localdate=lambda value=None: timezone.localdate(value or moment))
     with mock.patch.object(awards, "timezone", clock):
         yield
-
-
-def check(page, name: str) -> None:
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert violations == [], f"{name}: {violations}"
 
 
 def fill_marks(page, tender, marks, text_label):

@@ -9,20 +9,9 @@ import pytest
 from contracts.models import Decommissioning, QAFinding, QAVisit
 from dashboard.tests.factories import make_chain, make_ipa, make_system
 
-from .conftest import axe_violations, screenshot, sign_in
+from .conftest import check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check(page, name: str) -> None:
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert violations == [], f"{name}: {violations}"
-
-
-def switch(page, user) -> None:
-    page.context.clear_cookies()
-    sign_in(page, user)
 
 
 @pytest.fixture

@@ -12,26 +12,9 @@ from procurement.models import IndividualPlacementAgreement, Referral, ReferralS
 from procurement.services import fps as fps_services
 from procurement.tests.fps.factories import admit
 
-from .conftest import axe_violations, screenshot, sign_in
+from .conftest import check, fill_date, sign_in, switch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check(page, name: str) -> None:
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert violations == [], f"{name}: {violations}"
-
-
-def switch(page, user) -> None:
-    page.context.clear_cookies()
-    sign_in(page, user)
-
-
-def fill_date(page, name: str, value: datetime.date) -> None:
-    page.locator(f'input[name="{name}_0"]').fill(str(value.day))
-    page.locator(f'input[name="{name}_1"]').fill(str(value.month))
-    page.locator(f'input[name="{name}_2"]').fill(str(value.year))
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from needs.services import planning as services
 from needs.tests.test_planning_views import capacity_for, feedback_for, seed_figures
 
-from .conftest import axe_violations, screenshot, sign_in
+from .conftest import check, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,12 +37,6 @@ def planning_data(commissioner_northshire):
         sentiment="negative",
     )
     return {"run": run, "trend": trend, "capacity": capacity, "feedback": feedback}
-
-
-def check(page, name: str) -> None:
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert violations == [], f"{name}: {violations}"
 
 
 def test_the_capacity_pages_are_accessible(page, commissioner_northshire, planning_data):

@@ -10,19 +10,13 @@ import pytest
 from procurement.ocds.validation import validate_release_package
 from procurement.tests.ocds import conftest as ocds_fixtures
 
-from .conftest import axe_violations, screenshot, sign_in
+from .conftest import check, sign_in
 
 # The open data tests' tenders in every state, shared with procurement/tests/ocds.
 sealed_bidder = ocds_fixtures.sealed_bidder
 tenders = ocds_fixtures.tenders
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check(page, name: str) -> None:
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert violations == [], f"{name}: {violations}"
 
 
 def test_a_commissioner_reads_the_page_and_downloads_a_valid_file(page, tenders, commissioner_northshire):

@@ -6,15 +6,9 @@ import pytest
 from commissioning.services import specifications as services
 from commissioning.tests.test_specifications import sections_for
 
-from .conftest import axe_violations, screenshot, sign_in
+from .conftest import check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check(page, name: str) -> None:
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert violations == [], f"{name}: {violations}"
 
 
 @pytest.fixture

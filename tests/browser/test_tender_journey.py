@@ -7,15 +7,9 @@ import pytest
 
 from procurement.tests.tenders.conftest import complete_draft, publish
 
-from .conftest import axe_violations, screenshot, sign_in
+from .conftest import check, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check(page, name: str) -> None:
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert violations == [], f"{name}: {violations}"
 
 
 def test_a_provider_bids_submits_downloads_the_receipt_and_resubmits(
