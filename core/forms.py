@@ -1,6 +1,7 @@
 """One base for every form: GOV.UK layout through crispy-forms-gds, errors in the page's error summary."""
 
 import datetime
+from contextlib import contextmanager
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -11,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.shortcuts import render
 from django.utils import timezone
 
+from .transitions import InvalidTransition
 from .uploads import human_size
 
 
@@ -48,6 +50,27 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+@contextmanager
+def refusals_on(form):
+    """Run a service call for a bound, valid form, and put its refusal on the form:
+
+        with refusals_on(form):
+            services.thing_approve(thing=thing, actor=request.user, **form.cleaned_data)
+            messages.success(request, "Approved.")
+            return redirect(...)
+        return render_form(request, template, form, context)   # the refusal is in the error summary
+
+    A ValidationError lands on the field it names (or above the form); a refused move
+    (InvalidTransition) above the form. Anything else propagates.
+    """
+    try:
+        yield
+    except ValidationError as error:
+        add_service_errors(form, error)
+    except InvalidTransition as error:
+        form.add_error(None, error.message)
 
 
 class GovForm(GovFormMixin, forms.Form):

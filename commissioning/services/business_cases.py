@@ -26,6 +26,7 @@ from accounts.models import Role
 from core.audit import audit_record
 from core.models import AuditAction
 from core.notifications import notification_send
+from core.transitions import InvalidTransition
 
 from ..models import (
     BusinessCase,
@@ -42,14 +43,6 @@ S = BusinessCaseStatus
 AUTHOR = "commissioning.author_business_case"
 MAX_OPTIONS = 4
 FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-class InvalidTransition(Exception):
-    """The case is not at a status from which this move is allowed. The message is fit for the page."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class AuthorCannotDecide(PermissionDenied):

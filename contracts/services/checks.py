@@ -40,11 +40,11 @@ from core.audit import audit_record
 from core.documents import document_store
 from core.models import AuditAction, Document
 from core.notifications import notification_send
+from core.transitions import InvalidTransition
 from core.uploads import UploadRejected
 from procurement.models import Judgement, Membership, MembershipStatus, PurchasingSystem
 from procurement.rules.fps import is_council_lead_commissioner
 from procurement.services.fps import SCHEDULED_ACTOR_LABEL, membership_suspend
-from procurement.services.tender_workflow import InvalidTransition
 
 from ..models import (
     EVIDENCE_DAYS,

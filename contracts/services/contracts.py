@@ -21,9 +21,9 @@ from django.utils import timezone
 from accounts.models import Organisation, OrganisationKind, User
 from core.audit import audit_record
 from core.models import AuditAction
+from core.transitions import InvalidTransition
 from needs.vocabulary import AGE_BAND_BY_CODE, PrimaryNeed, Setting
 from procurement.models import Award, Membership, MembershipStatus, TenderStatus
-from procurement.services.tender_workflow import InvalidTransition
 
 from ..models import (
     Contract,

@@ -36,6 +36,7 @@ from accounts.models import Role, User
 from core.audit import audit_record
 from core.models import AuditAction
 from core.notifications import notification_send
+from core.transitions import InvalidTransition
 from procurement.models import IndividualPlacementAgreement
 
 from ..models import (
@@ -70,15 +71,6 @@ CASE_REFERENCE_ERROR = (
     "Enter the case reference: 3 to 40 letters, numbers and hyphens, with at least one number. "
     "Never a child's name"
 )
-
-
-class InvalidTransition(Exception):
-    """The decommissioning is not in a state from which this move is allowed. The message is fit for
-    the page."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def long_date(value: datetime.date) -> str:

@@ -19,7 +19,7 @@ from accounts.rules import is_provider_user
 from core.audit import audit_record
 from core.models import AuditAction
 from core.notifications import notification_send
-from procurement.services.tender_workflow import InvalidTransition
+from core.transitions import InvalidTransition
 
 from ..models import Contract, ContractStatus, MeetingAction, MeetingActionOwner, MonitoringMeeting
 from ..rules import is_council_commissioner

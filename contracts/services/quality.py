@@ -29,7 +29,7 @@ from core.audit import audit_record
 from core.documents import document_store
 from core.models import AuditAction
 from core.notifications import notification_send
-from procurement.services.tender_workflow import InvalidTransition
+from core.transitions import InvalidTransition
 
 from ..models import (
     VISIT_INTERVAL_MONTHS,

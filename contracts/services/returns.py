@@ -20,7 +20,7 @@ from accounts.rules import is_provider_user
 from core.audit import audit_record
 from core.models import AuditAction
 from core.notifications import notification_send
-from procurement.services.tender_workflow import InvalidTransition
+from core.transitions import InvalidTransition
 
 from ..models import Contract, ContractStatus, KpiResult, PerformanceReturn, ReturnStatus
 from ..rules import is_council_commissioner

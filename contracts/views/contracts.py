@@ -11,13 +11,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.forms import add_service_errors, posted_data, render_form
+from core.forms import posted_data, refusals_on, render_form
 from core.permissions import requires
 from needs.vocabulary import AGE_BAND_BY_CODE
 
@@ -115,13 +114,8 @@ def _create_view(request, form_class, service, title: str, intro: str, source: s
         if form_class is SpotContractForm:
             values["provider"] = form.cleaned_data["provider"]
             values["spot_justification"] = form.cleaned_data["spot_justification"]
-        try:
+        with refusals_on(form):
             contract = service(actor=request.user, **values)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(
                 request, f"Contract {contract.reference} has been created. Add its KPIs and capacity."
             )
@@ -220,13 +214,8 @@ def contract_edit(request, pk):
         posted_data(request), initial={field: getattr(contract, field) for field in fields}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.contract_update(actor=request.user, contract=contract, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, "The contract's details have been saved.")
             return redirect("contracts:contract_detail", contract.pk)
     return render_form(
@@ -250,13 +239,8 @@ def kpi_add(request, pk):
     contract = get_managed_contract_or_404(request.user, pk)
     form = KpiForm(posted_data(request), submit_label="Add KPI")
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             kpi = services.kpi_add(actor=request.user, contract=contract, **_kpi_values(form))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, f"KPI “{kpi.title}” has been added.")
             return redirect("contracts:contract_detail", contract.pk)
     return render_form(
@@ -276,13 +260,8 @@ def kpi_edit(request, pk, kpi_pk):
     initial = {key: getattr(kpi, key) for key in ("title", "unit", "target", "direction", "frequency")}
     form = KpiForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.kpi_update(actor=request.user, kpi=kpi, **_kpi_values(form))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, f"KPI “{kpi.title}” has been saved.")
             return redirect("contracts:contract_detail", kpi.contract_id)
     return render_form(
@@ -315,13 +294,8 @@ def capacity_add(request, pk):
     contract = get_managed_contract_or_404(request.user, pk)
     form = CapacityForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             row = services.capacity_add(actor=request.user, contract=contract, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, f"{row.places} place{'s' if row.places != 1 else ''} added.")
             return redirect("contracts:contract_detail", contract.pk)
     return render_form(
@@ -355,13 +329,8 @@ def risk_assess(request, pk):
     contract = get_managed_contract_or_404(request.user, pk)
     form = RiskForm(posted_data(request), initial={"rating": contract.risk_rating})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.risk_assess(actor=request.user, contract=contract, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, f"The risk rating is now {contract.get_risk_rating_display().lower()}.")
             return redirect("contracts:contract_detail", contract.pk)
     return render_form(
@@ -378,13 +347,8 @@ def review_decide(request, pk):
     contract = get_managed_contract_or_404(request.user, pk)
     form = ReviewDecisionForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             contract = services.review_decide(actor=request.user, contract=contract, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             decision = form.cleaned_data["decision"]
             if decision == "extend":
                 text = f"The contract has been extended to {contract.ends_on:%-d %B %Y}."

@@ -10,13 +10,12 @@ not reach answers 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.forms import ConfirmForm, add_service_errors, posted_data, render_form
+from core.forms import ConfirmForm, posted_data, refusals_on, render_form
 from core.permissions import requires
 
 from ..forms.decommissioning import (
@@ -67,15 +66,10 @@ def decommissioning_start(request, contract_pk):
         return redirect("contracts:decommissioning_detail", existing.pk)
     form = ProposeForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             decommissioning = services.decommissioning_propose(
                 contract=contract, actor=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             return _done(
                 request,
                 decommissioning,
@@ -191,15 +185,10 @@ def decommissioning_notice(request, pk):
     contract = decommissioning.contract
     form = NoticeForm(posted_data(request), notice_period_months=contract.notice_period_months)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             decommissioning = services.decommissioning_serve_notice(
                 decommissioning=decommissioning, actor=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             count = decommissioning.exit_rows.count()
             return _done(
                 request,
@@ -221,15 +210,10 @@ def exit_row_add(request, pk):
     decommissioning = selectors.get_managed_decommissioning_or_404(request.user, pk)
     form = ExitRowAddForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             row = services.exit_row_add(
                 decommissioning=decommissioning, actor=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             return _done(request, decommissioning, f"{row.case_reference} has been added to the exit plan.")
     return render_form(
         request, "contracts/decommissioning/row_add.html", form, {"decommissioning": decommissioning}
@@ -250,13 +234,8 @@ def exit_row_edit(request, pk, row_pk):
     }
     form = ExitRowForm(posted_data(request), initial=initial, end_on=decommissioning.end_on)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             row = services.exit_row_update(row=row, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             if row.transition_on and decommissioning.end_on and row.transition_on > decommissioning.end_on:
                 messages.warning(
                     request,
@@ -285,15 +264,10 @@ def communication_add(request, pk):
         initial["exit_row"] = rows.filter(pk=request.GET["row"]).first()
     form = CommunicationForm(posted_data(request), rows=rows, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             communication = services.communication_record(
                 decommissioning=decommissioning, actor=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             who = communication.exit_row.case_reference if communication.exit_row else "all families"
             return _done(request, decommissioning, f"The communication to {who} has been recorded.")
     return render_form(
@@ -307,15 +281,10 @@ def decommissioning_complete(request, pk):
     decommissioning = selectors.get_managed_decommissioning_or_404(request.user, pk)
     form = CompleteForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.decommissioning_complete(
                 decommissioning=decommissioning, actor=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             return _done(
                 request,
                 decommissioning,
@@ -337,15 +306,10 @@ def decommissioning_cancel(request, pk):
     decommissioning = selectors.get_managed_decommissioning_or_404(request.user, pk)
     form = CancelForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.decommissioning_cancel(
                 decommissioning=decommissioning, actor=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             return _done(
                 request,
                 decommissioning,

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.audit import audit_record
 from core.documents import document_response
-from core.forms import ConfirmForm, add_service_errors, posted_data, render_form
+from core.forms import ConfirmForm, add_service_errors, posted_data, refusals_on, render_form
 from core.models import AuditAction
 from core.pdf import PdfView
 from core.permissions import requires
@@ -209,13 +209,8 @@ def qa_visit_arrange(request, pk):
         posted_data(request), initial=initial, officers=services.authority_commissioners(visit.contract)
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.qa_visit_arrange(visit=visit, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, "The visit's arrangements have been saved.")
             return redirect("contracts:qa_visit_detail", visit.pk)
     return render_form(
@@ -237,13 +232,8 @@ def qa_visit_cancel(request, pk):
         submit_label="Cancel the visit",
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.qa_visit_cancel(visit=visit, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, "The visit has been cancelled.")
             return redirect("contracts:qa_contract", visit.contract_id)
     return render_form(
@@ -275,7 +265,7 @@ def qa_visit_record(request, pk):
         return redirect("contracts:qa_visit_detail", visit.pk)
     form = VisitRecordForm(posted_data(request), initial=VisitRecordForm.initial_for(visit))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.qa_visit_record(
                 visit=visit,
                 actor=request.user,
@@ -284,11 +274,6 @@ def qa_visit_record(request, pk):
                 overall_rating=form.cleaned_data["overall_rating"],
                 summary=form.cleaned_data["summary"],
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, "The visit's record has been saved.")
             return redirect("contracts:qa_visit_detail", visit.pk)
     return render_form(
@@ -312,13 +297,8 @@ def qa_visit_complete(request, pk):
     visit = selectors.get_managed_qa_visit_or_404(request.user, pk)
     form = ConfirmForm(posted_data(request), submit_label="Issue the report")
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.qa_visit_complete(visit=visit, actor=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(
                 request,
                 "The report has been issued and the provider told. The next visit has been scheduled.",
@@ -379,15 +359,10 @@ def _plan_create(request, contract, visit=None):
         initial["title"] = f"Improvement plan after the visit of {_day(visit.visited_on)}"
     form = PlanForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             plan = services.improvement_plan_create(
                 contract=contract, actor=request.user, visit=visit, title=form.cleaned_data["title"]
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, "The improvement plan has been created. Add its actions.")
             return redirect("contracts:qa_plan_detail", plan.pk)
     return render_form(
@@ -447,13 +422,8 @@ def qa_action_add(request, pk):
     plan = selectors.get_managed_improvement_plan_or_404(request.user, pk)
     form = ActionForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.improvement_action_add(plan=plan, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, "The action has been added and the provider told.")
             return redirect("contracts:qa_plan_detail", plan.pk)
     return render_form(
@@ -552,15 +522,10 @@ def qa_action_verify(request, pk):
     action = selectors.get_managed_improvement_action_or_404(request.user, pk)
     form = VerifyForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.improvement_action_verify(
                 action=action, actor=request.user, notes=form.cleaned_data["notes"]
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             action.plan.refresh_from_db()
             done = (
                 " All actions are verified: the plan is complete."
@@ -595,15 +560,10 @@ def qa_action_return(request, pk):
         submit_label="Return the action to the provider",
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.improvement_action_return(
                 action=action, actor=request.user, note=form.cleaned_data["reason"]
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, "The action has been returned to the provider as open.")
             return redirect("contracts:qa_action_detail", action.pk)
     return render_form(

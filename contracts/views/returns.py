@@ -8,11 +8,11 @@ action is marked done by the council, or by the provider for its own actions.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.forms import add_service_errors, posted_data, render_form
+from core.forms import posted_data, refusals_on, render_form
 from core.permissions import requires
 
 from ..forms.contracts import MeetingForm, ReturnForm, ReturnReviewForm
@@ -37,7 +37,7 @@ def return_submit(request, pk):
     kpis = list(contract.kpis.all())
     form = ReturnForm(posted_data(request), kpis=kpis)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             performance_return = services.return_submit(
                 actor=request.user,
                 contract=contract,
@@ -46,11 +46,6 @@ def return_submit(request, pk):
                 provider_commentary=form.cleaned_data["provider_commentary"],
                 results=form.results(),
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, "Your return has been submitted. The council has been told.")
             return redirect("contracts:return_detail", performance_return.pk)
     return render_form(
@@ -89,16 +84,11 @@ def return_review(request, pk):
     form = ReturnReviewForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         outcome, notes = form.cleaned_data["outcome"], form.cleaned_data["notes"]
-        try:
+        with refusals_on(form):
             if outcome == "accept":
                 services.return_accept(actor=request.user, performance_return=performance_return, notes=notes)
             else:
                 services.return_query(actor=request.user, performance_return=performance_return, notes=notes)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(
                 request,
                 "The return has been accepted. The provider has been told."
@@ -135,7 +125,7 @@ def return_resubmit(request, pk):
         posted_data(request), kpis=kpis, fixed_start=True, initial=initial, submit_label="Resubmit return"
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.return_resubmit(
                 actor=request.user,
                 performance_return=performance_return,
@@ -143,11 +133,6 @@ def return_resubmit(request, pk):
                 provider_commentary=form.cleaned_data["provider_commentary"],
                 results=form.results(),
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, "Your corrected return has been submitted. The council has been told.")
             return redirect("contracts:return_detail", performance_return.pk)
     return render_form(
@@ -171,7 +156,7 @@ def meeting_add(request, pk):
     contract = get_managed_contract_or_404(request.user, pk)
     form = MeetingForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             meeting_services.meeting_record(
                 actor=request.user,
                 contract=contract,
@@ -180,11 +165,6 @@ def meeting_add(request, pk):
                 notes=form.cleaned_data["notes"],
                 actions=form.actions(),
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, "The monitoring meeting has been recorded.")
             return redirect("contracts:contract_detail", contract.pk)
     return render_form(

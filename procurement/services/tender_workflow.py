@@ -18,6 +18,7 @@ from django.db import transaction
 
 from core.audit import audit_record
 from core.models import AuditAction
+from core.transitions import InvalidTransition
 
 from ..models import Tender, TenderStatus
 
@@ -33,14 +34,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.AWARDED: frozenset(),
     S.CANCELLED: frozenset(),
 }
-
-
-class InvalidTransition(Exception):
-    """The tender is not in a state from which this move is allowed. The message is fit for the page."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def tender_move(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_record
 from core.documents import document_response
-from core.forms import ConfirmForm, add_service_errors, posted_data, render_form
+from core.forms import ConfirmForm, add_service_errors, posted_data, refusals_on, render_form
 from core.models import AuditAction
 from core.pdf import pdf_response, render_pdf
 from core.permissions import requires
@@ -37,7 +37,6 @@ from ..selectors import evaluation as sel
 from ..selectors.compliance import pack_completeness, pack_expiry_flags
 from ..services import awards, scoring
 from ..services import evaluation as svc
-from ..services.tender_workflow import InvalidTransition
 
 VIEW = "procurement.view_evaluation"
 SCORE = "procurement.score_bids"
@@ -400,13 +399,8 @@ def scores(request, pk):
 def _move_page(request, tender, *, form, template, action, success, extra=None):
     """The shared shape of the award's steps: a page saying what will happen, a form that does it."""
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             action(form)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, success)
             return redirect("procurement:evaluation_tender", tender.pk)
     context = {"tender": tender, **(extra or {}), **_formulas()}

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_record
 from core.exports import csv_response, xlsx_response
-from core.forms import add_service_errors, posted_data, render_form
+from core.forms import add_service_errors, posted_data, refusals_on, render_form
 from core.models import AuditAction
 from core.permissions import requires
 from needs.vocabulary import PrimaryNeed
@@ -38,7 +38,6 @@ from ..forms.fps import (
 from ..models import Judgement, MembershipStatus, TenderRoute, TenderStatus
 from ..selectors import fps as selectors
 from ..services import fps as services
-from ..services.tender_workflow import InvalidTransition
 
 VIEW = "procurement.fps_view"
 MANAGE = "procurement.fps_manage"
@@ -375,13 +374,8 @@ def _membership_move_view(request, pk, move: str):
         submit_label=button,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             service(membership=membership, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, done.format(**names))
             return redirect("procurement:fps_membership_detail", membership.pk)
     return render_form(

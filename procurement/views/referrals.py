@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Organisation
 from core.audit import audit_record
-from core.forms import ConfirmForm, add_service_errors, posted_data, render_form
+from core.forms import ConfirmForm, add_service_errors, posted_data, refusals_on, render_form
 from core.models import AuditAction
 from core.pdf import PdfView
 from core.permissions import requires
@@ -128,13 +128,8 @@ def referral_select(request, pk, response_pk):
     response = get_object_or_404(referral.responses.select_related("provider"), pk=response_pk)
     form = ConfirmForm(posted_data(request), submit_label=f"Select {response.provider}")
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.referral_select(referral=referral, response=response, actor=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(
                 request, f"{response.provider} has been selected. Write the Individual Placement Agreement."
             )
@@ -156,13 +151,8 @@ def referral_direct_award(request, pk):
     providers = Organisation.objects.filter(pk__in=candidates.values("provider_id")).order_by("name")
     form = DirectAwardForm(posted_data(request), providers=providers)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.referral_direct_award(referral=referral, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(
                 request,
                 f"Direct award to {form.cleaned_data['provider']}. Write the Individual Placement Agreement.",
@@ -187,15 +177,10 @@ def referral_cancel(request, pk):
         submit_label="Cancel referral",
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.referral_cancel(
                 referral=referral, actor=request.user, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, f"Referral {referral.case_reference} has been cancelled.")
             return redirect("procurement:fps_referral_detail", referral.pk)
     return render_form(request, "procurement/fps/referral_cancel.html", form, {"referral": referral})
