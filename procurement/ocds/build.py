@@ -19,6 +19,11 @@ ocid prefix and the id the organisation's slug. No registered list fits what the
 English local authorities' register (GB-LAE) uses its own three-letter codes, not ONS codes, and
 providers' Companies House or Charity Commission numbers are not recorded.
 
+Later stages of the cycle add their own sections to a tender's release without procurement importing
+them (apps import only backwards along the cycle): a `ReleaseSection` registered with
+`register_release_section` (contracts registers the `contracts` section, for the contracts signed from a
+tender's awards).
+
 Lots use the OCDS lots extension (`tender.lots`, `awards[].relatedLots`), declared in the package's
 `extensions`. The core schema sets no `additionalProperties`, so the vendored core schema still
 validates the package; the extension's own schema is not checked offline.
@@ -27,6 +32,7 @@ validates the package; the extension's own schema is not checked offline.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -134,7 +140,7 @@ def _amount(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _money(value: Decimal | None) -> dict | None:
+def ocds_money(value: Decimal | None) -> dict | None:
     return None if value is None else {"amount": _amount(value), "currency": CURRENCY}
 
 
@@ -220,7 +226,7 @@ def _lots(tender: Tender) -> list[dict]:
         if lot.description:
             entry["description"] = lot.description
         if lot.estimated_value is not None:
-            entry["value"] = _money(lot.estimated_value)
+            entry["value"] = ocds_money(lot.estimated_value)
         lots.append(entry)
     return lots
 
@@ -249,7 +255,7 @@ def _tender_section(tender: Tender, stage: Stage) -> dict:
     if tender.description:
         section["description"] = tender.description
     if tender.estimated_value is not None:
-        section["value"] = _money(tender.estimated_value)
+        section["value"] = ocds_money(tender.estimated_value)
     if tender_period := _period(tender.published_at, tender.submission_deadline):
         section["tenderPeriod"] = tender_period
     if tender.clarification_deadline is not None:
@@ -272,6 +278,30 @@ def _method_details(tender: Tender) -> str:
     return details
 
 
+@dataclass(frozen=True)
+class ReleaseSection:
+    """A section a later stage adds to a tender's release once its awards are public.
+
+    `prefetch` names what `build` reads, so a package of any size costs the same queries; `build` gets the
+    tender and returns the section's items (an empty list leaves the section out). `tag` is the
+    releaseTag the section adds, and `stamp` when its items last changed (part of the release id).
+    """
+
+    name: str
+    tag: str
+    prefetch: tuple
+    build: Callable[[Tender], list[dict]]
+    stamp: Callable[[Tender], datetime.datetime | None]
+
+
+RELEASE_SECTIONS: list[ReleaseSection] = []
+
+
+def register_release_section(section: ReleaseSection) -> None:
+    if all(existing.name != section.name for existing in RELEASE_SECTIONS):
+        RELEASE_SECTIONS.append(section)
+
+
 def _awards(tender: Tender, stage: Stage) -> tuple[list[dict], list]:
     """The awards (one per lot) once announced, and the winning providers."""
     if stage.award_status is None:
@@ -286,7 +316,7 @@ def _awards(tender: Tender, stage: Stage) -> tuple[list[dict], list]:
                 "title": f"Lot {award.lot.number}: {award.lot.title}",
                 "status": stage.award_status,
                 "date": ocds_datetime(tender.standstill_started_at or stage.at),
-                "value": _money(award.value),
+                "value": ocds_money(award.value),
                 "suppliers": [_reference(provider)],
                 "relatedLots": [str(award.lot.number)],
             }
@@ -305,11 +335,29 @@ def build_release(tender: Tender) -> dict:
         if provider.pk not in seen:
             seen.add(provider.pk)
             parties.append(_party(provider, ["supplier"]))
+    # Sections of later stages, once the awards are public: each adds its tag, and its latest change
+    # moves the release's id and date on, so a changed release never keeps an old id.
+    sections, tags, moment, release_id = (
+        {},
+        list(stage.tags),
+        stage.at,
+        f"{ocid}-{stage.key}-{_compact(stage.at)}",
+    )
+    for section in RELEASE_SECTIONS if awards else []:
+        items = section.build(tender)
+        if not items:
+            continue
+        sections[section.name] = items
+        tags.append(section.tag)
+        stamp = section.stamp(tender)
+        if stamp is not None:
+            release_id = f"{release_id}-{section.name}-{_compact(stamp)}"
+            moment = max(moment, stamp)
     release = {
         "ocid": ocid,
-        "id": f"{ocid}-{stage.key}-{_compact(stage.at)}",
-        "date": ocds_datetime(stage.at),
-        "tag": list(stage.tags),
+        "id": release_id,
+        "date": ocds_datetime(moment),
+        "tag": tags,
         "initiationType": "tender",
         "language": "en",
         "parties": parties,
@@ -318,6 +366,7 @@ def build_release(tender: Tender) -> dict:
     }
     if awards:
         release["awards"] = awards
+    release.update(sections)
     return release
 
 
@@ -344,6 +393,8 @@ def tenders_for_export(*, organisation=None) -> QuerySet[Tender]:
         )
         .order_by("organisation__name", "published_at", "pk")
     )
+    for section in RELEASE_SECTIONS:
+        tenders = tenders.prefetch_related(*section.prefetch)
     if organisation is not None:
         tenders = tenders.filter(organisation=organisation)
     return tenders
