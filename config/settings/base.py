@@ -204,6 +204,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
 }
 
+# A refused form (no valid CSRF token) gets the service's own page, not Django's.
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
+
 SERVICE_NAME = "SEND Commissioning"
 # The address people use to reach the service, for links in emails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
