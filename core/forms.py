@@ -146,6 +146,18 @@ class ConfirmForm(GovForm):
     submit_label = "Confirm"
 
 
+class ReasonForm(GovForm):
+    """One reason for a step (cancel, suspend, return...): the page names the question and its error."""
+
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, label: str, error: str, required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].required = required
+        self.fields["reason"].error_messages["required"] = error
+
+
 class GovDateField(DateInputField):
     """The GOV.UK date input with messages that name the question, and a check for a real date."""
 

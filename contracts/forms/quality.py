@@ -59,16 +59,6 @@ class VisitAddForm(VisitArrangeForm):
     field_order = ["due_on", "planned_on", "lead_officer", "announced"]
 
 
-class ReasonForm(GovForm):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}))
-
-    def __init__(self, *args, label: str, error: str, required: bool = True, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].label = label
-        self.fields["reason"].required = required
-        self.fields["reason"].error_messages["required"] = error
-
-
 class VisitRecordForm(GovForm):
     """The checklist: the visited date, a rating and findings per area, the overall rating and summary.
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.audit import audit_record
 from core.documents import document_response
-from core.forms import ConfirmForm, add_service_errors, posted_data, refusals_on, render_form
+from core.forms import ConfirmForm, ReasonForm, add_service_errors, posted_data, refusals_on, render_form
 from core.models import AuditAction
 from core.pdf import PdfView
 from core.permissions import requires
@@ -30,7 +30,6 @@ from ..forms.quality import (
     ActionForm,
     ActionUpdateForm,
     PlanForm,
-    ReasonForm,
     VerifyForm,
     VisitAddForm,
     VisitArrangeForm,

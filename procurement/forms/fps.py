@@ -152,21 +152,6 @@ class AdmitForm(GovForm):
         self.fields["lot"].queryset = system.lots.all()
 
 
-class ReasonForm(GovForm):
-    reason = forms.CharField(
-        label="Reason",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter the reason"},
-    )
-
-    def __init__(self, *args, reason_label: str = "Reason", required: bool = True, error: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].label = reason_label
-        self.fields["reason"].required = required
-        if error:
-            self.fields["reason"].error_messages["required"] = error
-
-
 class AcceptContractForm(GovForm):
     submit_label = "Accept the overarching contract"
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_record
 from core.exports import csv_response, xlsx_response
-from core.forms import add_service_errors, posted_data, refusals_on, render_form
+from core.forms import ReasonForm, add_service_errors, posted_data, refusals_on, render_form
 from core.models import AuditAction
 from core.permissions import requires
 from needs.vocabulary import PrimaryNeed
@@ -33,7 +33,6 @@ from ..forms.fps import (
     MemberAuthorityForm,
     OfferForm,
     PurchasingSystemForm,
-    ReasonForm,
 )
 from ..models import Judgement, MembershipStatus, TenderRoute, TenderStatus
 from ..selectors import fps as selectors
@@ -368,7 +367,7 @@ def _membership_move_view(request, pk, move: str):
     names = {"provider": membership.provider, "lot": membership.lot}
     form = ReasonForm(
         request.POST or None,
-        reason_label=label,
+        label=label,
         required=move != "reinstate",
         error="Enter the reason",
         submit_label=button,

@@ -19,12 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Organisation
 from core.audit import audit_record
-from core.forms import ConfirmForm, add_service_errors, posted_data, refusals_on, render_form
+from core.forms import ConfirmForm, ReasonForm, add_service_errors, posted_data, refusals_on, render_form
 from core.models import AuditAction
 from core.pdf import PdfView
 from core.permissions import requires
 
-from ..forms.fps import DirectAwardForm, IpaForm, ReasonForm, ReferralForm, ResponseForm
+from ..forms.fps import DirectAwardForm, IpaForm, ReferralForm, ResponseForm
 from ..models import ReferralStatus, ResponseStatus
 from ..selectors import fps as selectors
 from ..services import referrals as services
@@ -172,7 +172,7 @@ def referral_cancel(request, pk):
     referral = selectors.get_referral_for_user_or_404(request.user, pk)
     form = ReasonForm(
         request.POST or None,
-        reason_label="Why is the referral cancelled?",
+        label="Why is the referral cancelled?",
         error="Enter why the referral is cancelled",
         submit_label="Cancel referral",
     )
