@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 app = Celery("send_commissioning")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Tasks that live beside their service rather than in an app's tasks.py.
+app.conf.imports = ["core.retention"]
 
 # The beat schedule, in one place. django-celery-beat's database scheduler copies these entries into
 # the database on start, where the support admin can see them (and pause one in an emergency).
@@ -36,6 +38,12 @@ app.conf.beat_schedule = {
     "verify-audit-chain": {
         "task": "core.tasks.verify_audit_chain",
         "schedule": crontab(hour=2, minute=15),
+    },
+    # 02:30 every night: delete or anonymise personal data past its retention period (settings.RETENTION;
+    # also `manage.py apply_retention`, whose --dry-run counts what is due).
+    "apply-retention": {
+        "task": "core.retention.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
     },
     # Every 10 minutes: queue again the email of any notification left unsent 15 minutes after it was made
     # (the broker was down when its transaction committed). Sending twice is impossible: see
