@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import subject_access_views as sar
 from . import views
 
 app_name = "accounts"
@@ -16,5 +17,7 @@ urlpatterns = [
         views.ResetPasswordConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("subject-access/", sar.subject_access_find, name="subject_access"),
+    path("subject-access/<int:pk>/", sar.subject_access_export, name="subject_access_export"),
     path("password-reset/done/", views.ResetPasswordCompleteView.as_view(), name="password_reset_complete"),
 ]
