@@ -179,7 +179,7 @@ class GovDateField(DateInputField):
             raise ValidationError(f"Year must include 4 numbers, like {timezone.localdate().year}")
         try:
             value = datetime.date(int(year), int(month), int(day))
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:  # day 99999999999999999999 overflows a C long
             raise ValidationError(f"{self.name} must be a real date") from error
         if self.past_only and value > timezone.localdate():
             raise ValidationError(f"{self.name} must be today or in the past")

@@ -24,7 +24,10 @@ from ..services.contracts import awards_open_for_contract, memberships_open_for_
 MEETING_ACTION_ROWS = 3
 
 
-def _decimal(label: str, required_message: str, **kwargs) -> forms.DecimalField:
+def _decimal(label: str, required_message: str, *, name: str | None = None, **kwargs) -> forms.DecimalField:
+    """`name` is the field in its error messages when the label holds text typed into the service (a KPI's
+    unit, such as "%"), which Django would read as a format in messages that carry parameters."""
+    said = name or label
     return forms.DecimalField(
         label=label,
         max_digits=12,
@@ -34,10 +37,10 @@ def _decimal(label: str, required_message: str, **kwargs) -> forms.DecimalField:
         ),
         error_messages={
             "required": required_message,
-            "invalid": f"{label} must be a number",
-            "max_digits": f"{label} must be smaller",
-            "max_decimal_places": f"{label} must have no more than 2 decimal places",
-            "max_whole_digits": f"{label} must be smaller",
+            "invalid": f"{said} must be a number",
+            "max_digits": f"{said} must be smaller",
+            "max_decimal_places": f"{said} must have no more than 2 decimal places",
+            "max_whole_digits": f"{said} must be smaller",
         },
         **kwargs,
     )
@@ -380,7 +383,9 @@ class ReturnForm(GovForm):
         for kpi in self.kpis:
             unit = f" ({kpi.unit})" if kpi.unit else ""
             value_name, note_name = f"kpi_{kpi.pk}_value", f"kpi_{kpi.pk}_commentary"
-            self.fields[value_name] = _decimal(f"Result{unit}", f"Enter the result for “{kpi.title}”")
+            self.fields[value_name] = _decimal(
+                f"Result{unit}", f"Enter the result for “{kpi.title}”", name="The result"
+            )
             target = f"{kpi.target.normalize():f}{kpi.unit}"
             self.fields[value_name].help_text = f"Target: {kpi.get_direction_display().lower()}, {target}"
             self.fields[note_name] = forms.CharField(

@@ -19,6 +19,9 @@ class MarksField(forms.IntegerField):
     type=number)."""
 
     def __init__(self, *, max_marks: int, title: str, **kwargs):
+        # Django %-formats a message that carries parameters (as these three always do, see to_python), so
+        # a "%" in the council's question must be escaped in them.
+        said = title.replace("%", "%%")
         super().__init__(
             min_value=0,
             max_value=max_marks,
@@ -27,12 +30,20 @@ class MarksField(forms.IntegerField):
             ),
             error_messages={
                 "required": f"Enter the marks for {title}",
-                "invalid": f"Marks for {title} must be a whole number from 0 to {max_marks}",
-                "min_value": f"Marks for {title} must be a whole number from 0 to {max_marks}",
-                "max_value": f"Marks for {title} must be a whole number from 0 to {max_marks}",
+                "invalid": f"Marks for {said} must be a whole number from 0 to {max_marks}",
+                "min_value": f"Marks for {said} must be a whole number from 0 to {max_marks}",
+                "max_value": f"Marks for {said} must be a whole number from 0 to {max_marks}",
             },
             **kwargs,
         )
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
+            ) from error
 
 
 class PanelAddForm(GovForm):
