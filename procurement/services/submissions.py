@@ -58,8 +58,15 @@ def _require_open(tender: Tender, now) -> None:
 
 
 def _locked(submission: Submission) -> Submission:
-    """The submission row, locked for the rest of the transaction, with its tender."""
-    return Submission.objects.select_for_update().select_related("tender", "lot").get(pk=submission.pk)
+    """The submission row, locked for the rest of the transaction, with its tender.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: the rows stay locked against each other's changes, but another
+    provider's new bid on the same tender and lot may still reference them. With FOR UPDATE, that bid's
+    foreign key check (deferred to its COMMIT, after it had taken the audit chain head) waited for this
+    lock while this transaction waited for the chain head: a deadlock, seen at a deadline spike.
+    """
+    rows = Submission.objects.select_for_update(no_key=True).select_related("tender", "lot")
+    return rows.get(pk=submission.pk)
 
 
 def _back_to_draft(submission: Submission) -> bool:
