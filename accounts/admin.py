@@ -27,6 +27,7 @@ class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     """People: no passwords are set here (people reset their own); superuser status is not offered."""
 
     list_display = ["email", "full_name", "organisation", "is_active", "last_login"]
+    list_select_related = ["organisation"]  # nullable, so Django would fetch it once per row
     list_filter = ["organisation__kind", "is_active", "organisation"]
     search_fields = ["email", "full_name"]
     fields = ["email", "full_name", "organisation", "is_active", "last_login", "date_joined"]
