@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format assets lock migrate seed clean-venv help bench bench-import
+.PHONY: run test lint format assets lock migrate seed clean-venv help bench bench-import bench-load bench-pdf
 
 help:
 	@echo "make run     - set up, migrate, load demo data and serve on http://127.0.0.1:8000"
@@ -14,6 +14,7 @@ help:
 	@echo "make lint    - ruff check and ruff format --check"
 	@echo "make assets  - rebuild the GOV.UK Frontend CSS/JS in static/ from frontend/ (needs npm)"
 	@echo "make lock    - re-pin requirements/*.txt from requirements/*.in"
+	@echo "make bench   - import, load and PDF benchmarks on PostgreSQL (results in benchmarks/)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -55,12 +56,24 @@ lock: $(BIN)/python
 clean-venv:
 	rm -rf $(VENV)
 
-# Benchmarks run on PostgreSQL (DATABASE_URL) and write their results under benchmarks/.
+# Benchmarks run on PostgreSQL and write their results under benchmarks/ (never part of `make test`).
+# `make bench` runs all three; each can run alone. The load benchmark keeps its data set in its own
+# database (`bench_load` beside BENCH_DATABASE_URL's) and reuses it while its version marker matches.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
+BENCH_LOAD_ARGS ?=
 
 bench-import: $(STAMP)
 	psql -h 127.0.0.1 -U postgres -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'bench'" | grep -q 1 \
 		|| psql -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE bench"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/bench_import.py
 
-bench: bench-import
+bench-load: $(STAMP)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/bench_load.py $(BENCH_LOAD_ARGS)
+
+bench-pdf: $(STAMP)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/bench_load.py --data-only
+	DATABASE_URL=$(patsubst %/,%,$(dir $(BENCH_DATABASE_URL)))/$(notdir $(BENCH_DATABASE_URL))_load \
+		$(BIN)/python benchmarks/bench_pdf.py
+
+bench: bench-import bench-load bench-pdf
+	@echo "Results: benchmarks/results.md (load and PDF) and benchmarks/results-import.md (import)"

@@ -224,6 +224,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--skip-spike", action="store_true")
     parser.add_argument("--rebuild", action="store_true", help="drop and build the data set again")
+    parser.add_argument("--data-only", action="store_true", help="build (or check) the data set and stop")
     parser.add_argument("--results", default=str(ROOT / "benchmarks" / "results.md"))
     parser.add_argument("--note", default="", help="conditions of the run, written into the results")
     options = parser.parse_args()
@@ -251,6 +252,9 @@ def main() -> None:
             env={**os.environ, "DATABASE_URL": database_url},
         )
         build_seconds = time.perf_counter() - build_started
+        if options.data_only:
+            log(f"data set ready in {name} ({build_seconds:.0f} s)")
+            return
         data = json.loads(fixture.read_text())
 
         env = {

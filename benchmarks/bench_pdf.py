@@ -115,10 +115,21 @@ def main() -> None:
     django.setup()
     from django.db import connection
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from contracts.models.quality import QAVisit
 
     client = Client(HTTP_HOST="localhost")
+
+    def sign_in(person) -> None:
+        """Signed in, and (for council staff) verified with their authenticator app, as after sign-in."""
+        client.force_login(person)
+        device = TOTPDevice.objects.filter(user=person, confirmed=True).first()
+        if device is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
 
     def download(visit) -> bytes:
         response = client.get(f"/contracts/qa/visits/{visit.pk}/report.pdf")
@@ -130,7 +141,7 @@ def main() -> None:
     paragraphs, visit, pages = 6, None, 0
     for _ in range(5):
         visit, officer = make_visit(paragraphs)
-        client.force_login(officer)
+        sign_in(officer)
         pages = page_count(download(visit))
         if pages == options.pages:
             break
@@ -140,12 +151,16 @@ def main() -> None:
             paragraphs += 1
     print(f"[pdf] QA report of {pages} pages ({paragraphs} paragraphs per area)", flush=True)
 
-    times = []
+    times, cpu_times = [], []
     for run in range(options.runs):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         pdf = download(visit)
         times.append(time.perf_counter() - started)
-        print(f"[pdf] run {run + 1}: {times[-1]:.2f} s, {len(pdf) / 1024:.0f} KB", flush=True)
+        cpu_times.append(time.process_time() - cpu_started)
+        print(
+            f"[pdf] run {run + 1}: {times[-1]:.2f} s ({cpu_times[-1]:.2f} s CPU), {len(pdf) / 1024:.0f} KB",
+            flush=True,
+        )
     median = statistics.median(times)
     verdict = "met" if median < 2 and pages >= options.pages else "not met"
     lines = [
@@ -157,9 +172,14 @@ def main() -> None:
         "council's commissioner through the report's page (Django test client: permission check, queries, "
         "audit record and WeasyPrint).",
         "",
-        "| median (s) | runs (s) | target | |",
-        "|---|---|---|---|",
-        f"| {median:.2f} | {', '.join(f'{t:.2f}' for t in times)} | median < 2 s for 10 pages | **{verdict}** |",
+        "| median (s) | runs (s) | CPU time of this process, median (s) | target | |",
+        "|---|---|---|---|---|",
+        f"| {median:.2f} | {', '.join(f'{t:.2f}' for t in times)} | {statistics.median(cpu_times):.2f} | "
+        f"median < 2 s for 10 pages | **{verdict}** |",
+        "",
+        f"Load average as the runs ended: {', '.join(f'{v:.1f}' for v in os.getloadavg())} (on {os.cpu_count()} "
+        "cores). On a busy machine the wall-clock time waits for the CPU; the CPU time says what the report "
+        "itself costs.",
         "",
     ]
     replace_section(Path(options.results), "pdf", "\n".join(lines))
