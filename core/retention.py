@@ -224,7 +224,7 @@ def user_anonymise(user) -> None:
     """Replace a person's name and email everywhere they are kept, except the append-only audit log.
 
     The row stays (documents, decisions and comments point at it) as "Former user"; their roles,
-    notifications and sign-in records go, and the password can never be used again.
+    notifications, sign-in records and two-factor devices go, and the password can never be used again.
     """
     from django.apps import apps
 
@@ -242,6 +242,11 @@ def user_anonymise(user) -> None:
     User.history.model.objects.filter(id=user.pk).update(email=email, full_name=ANONYMISED_NAME)
     user.role_assignments.all().delete()
     user.groups.clear()
+    if apps.is_installed("django_otp"):  # two-factor devices hold a secret key and a name
+        from django_otp import devices_for_user
+
+        for device in devices_for_user(user, confirmed=None):
+            device.delete()
     Notification.objects.filter(recipient_id=user.pk).delete()
     for model_name in ("AccessLog", "AccessAttempt", "AccessFailureLog"):
         apps.get_model("axes", model_name).objects.filter(username__iexact=old_email).delete()

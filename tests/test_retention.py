@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from axes.models import AccessLog
+from django.apps import apps
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
@@ -49,6 +50,10 @@ def personal_data(northshire, commissioner_northshire):
     )
     leaver.is_active = False
     leaver.save()  # a history row: the deactivation
+    if apps.is_installed("django_otp.plugins.otp_totp"):  # two-factor sign-in, where installed
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.create(user=leaver, name="Joan's phone")
     _age_user(leaver, LONG_AGO)
     recent_leaver = user_create(
         email="recent@northshire.test",
@@ -109,6 +114,10 @@ def test_retention_deletes_and_anonymises_what_is_past_its_period_once(personal_
     assert not User.objects.filter(email="leaver@northshire.test").exists()
     assert not AccessLog.objects.filter(username="leaver@northshire.test").exists()
     assert not Notification.objects.filter(recipient=leaver).exists()
+    if apps.is_installed("django_otp"):
+        from django_otp import devices_for_user
+
+        assert not list(devices_for_user(leaver, confirmed=None))
     # Kept: a recent leaver, an active person however long unseen, recent notifications and sign-ins.
     recent.refresh_from_db()
     active.refresh_from_db()
