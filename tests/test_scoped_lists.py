@@ -229,16 +229,39 @@ def test_no_list_export_or_search_shows_another_councils_rows_or_a_sealed_bidder
     assert not failures, "\n".join(sorted(set(failures)))
 
 
-def test_the_check_would_see_a_marker(request, personas):
-    """The search above is not vacuous: Northshire's own marked rows show on its own lists."""
-    side = Side(request, SIDE_A)
-    intention_for(side.commissioner, title=f"More places {MARKER}")
-    make_dataset(
-        imported_by=side.commissioner, organisation=side.council, source="local", title=f"Data {MARKER}"
-    )
-    client = personas["commissioner_northshire"]
-    for url in ("/commissioning/intentions/", "/needs/data/"):
-        assert MARKER in _text(client.get(url)), url
+# Where Southvale's own people find the marked rows: proof that the world reaches the lists checked above.
+OWN_LISTS = {
+    "commissioner_southvale": [
+        "/needs/data/",
+        "/needs/feedback/",
+        "/commissioning/intentions/",
+        "/commissioning/business-cases/",
+        "/commissioning/specifications/",
+        "/coproduction/",
+        "/documents/",
+        "/notifications/",
+        "/procurement/tenders/",
+        "/procurement/fps/referrals/",
+        "/procurement/fps/agreements/",
+        "/contracts/",
+        "/contracts/qa/visits/",
+        "/contracts/decommissioning/",
+    ],
+    "provider_riverside": ["/documents/", "/notifications/", "/procurement/bids/", "/procurement/tenders/"],
+}
+
+
+def test_the_check_would_see_a_marker(request):
+    """The search above is not vacuous: Southvale's own people see the marked rows on their lists."""
+    _southvale(request)
+    missing = []
+    for persona, urls in OWN_LISTS.items():
+        client = _client(request, persona)
+        for url in urls:
+            response = client.get(url)
+            if response.status_code != 200 or MARKER not in _text(response):
+                missing.append(f"{persona}: {url} -> {response.status_code}, marker not shown")
+    assert not missing, "\n".join(missing)
 
 
 def test_home_page_figures_do_not_change_when_another_council_adds_data(request, personas):
