@@ -18,9 +18,8 @@ from contracts.retention import REMOVED_TEXT
 from core.audit import audit_verify
 from core.models import AuditEvent, Notification
 from core.retention import ANONYMISED_NAME, RETENTION_ACTOR_LABEL
-from procurement.models import IndividualPlacementAgreement, Referral
-from procurement.services import fps as fps_services
-from procurement.tests.fps.factories import admit, make_referral, place
+from dashboard.tests.factories import make_ipa, make_system
+from procurement.models import IndividualPlacementAgreement, Referral, ReferralResponse
 
 NOW = timezone.now()
 LONG_AGO = NOW - datetime.timedelta(days=3 * 365)
@@ -159,28 +158,19 @@ def test_the_nightly_task_applies_retention(personal_data):
 
 @pytest.fixture
 def placements(lead_northshire, commissioner_northshire, provider_oakfield):
-    system = fps_services.purchasing_system_create(
-        actor=lead_northshire,
-        name="Retention FPS",
-        overarching_contract_title="Overarching agreement",
-        overarching_contract_terms="1. Terms.",
-        starts_on=datetime.date(2026, 4, 1),
+    _, lot = make_system(lead_northshire)
+    oakfield = provider_oakfield.organisation
+    old = make_ipa(
+        commissioner_northshire,
+        lot,
+        oakfield,
+        reference="IPA-OLD",
+        start_on=datetime.date(2015, 9, 1),
+        end_on=datetime.date(2018, 7, 20),
     )
-    lot = fps_services.fps_lot_add(
-        system=system, actor=lead_northshire, code="L1", title="Day", age_from=0, age_to=16
-    )
-    admit(lot, provider_oakfield, lead_northshire)
-    from procurement.services import referrals as referral_services
-
-    placed = []
-    for reference in ("NS-OLD-1", "NS-NEW-2"):
-        referral = make_referral(commissioner_northshire, lot, case_reference=reference)
-        referral = referral_services.referral_send(referral=referral, actor=commissioner_northshire)
-        placed.append(place(referral, commissioner_northshire, provider_oakfield))
-    old, new = placed
-    IndividualPlacementAgreement.objects.filter(pk=old.pk).update(
-        start_on=datetime.date(2015, 9, 1), end_on=datetime.date(2018, 7, 20)
-    )
+    new = make_ipa(commissioner_northshire, lot, oakfield, reference="IPA-NEW")
+    for ipa in (old, new):
+        ReferralResponse.objects.create(referral=ipa.referral, provider=oakfield, notes="Knows the family.")
     return old, new
 
 
@@ -196,12 +186,13 @@ def test_case_references_go_six_years_after_the_placement_ended(placements):
     assert referral.key_requirements == REMOVED_TEXT
     assert not referral.responses.exclude(notes="").exists()
     # Nor in the history of either.
-    assert not Referral.history.model.objects.filter(case_reference="NS-OLD-1").exists()
-    assert not IndividualPlacementAgreement.history.model.objects.filter(case_reference="NS-OLD-1").exists()
+    assert not Referral.history.model.objects.filter(case_reference="CASE-IPA-OLD").exists()
+    ipa_history = IndividualPlacementAgreement.history.model.objects
+    assert not ipa_history.filter(case_reference="CASE-IPA-OLD").exists()
     # The placement itself (fees, dates) stays; the other, running placement is untouched.
     assert old.weekly_fee > 0
     new.refresh_from_db()
-    assert new.case_reference == "NS-NEW-2"
+    assert new.case_reference == "CASE-IPA-NEW"
     event = AuditEvent.objects.get(actor_label=RETENTION_ACTOR_LABEL, detail__retention="placements")
-    assert event.detail["ids"] == [str(referral.pk)] and "NS-OLD-1" not in str(event.detail)
+    assert event.detail["ids"] == [str(referral.pk)] and "CASE-IPA-OLD" not in str(event.detail)
     assert next(audit_verify(), None) is None
