@@ -190,6 +190,10 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # An authority's referrals, newest first, a page at a time (thousands per authority).
+            models.Index(fields=["authority", "-created_at", "-id"], name="referral_authority_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Referral {self.case_reference}"
@@ -261,6 +265,11 @@ class IndividualPlacementAgreement(models.Model):
     class Meta:
         ordering = ["-start_on", "-id"]
         verbose_name = "individual placement agreement"
+        indexes = [
+            # The authority's and the provider's agreements, latest first, a page at a time.
+            models.Index(fields=["authority", "-start_on", "-id"], name="ipa_authority_list_idx"),
+            models.Index(fields=["provider", "-start_on", "-id"], name="ipa_provider_list_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_on__gt=models.F("start_on")), name="ipa_ends_after_start"
