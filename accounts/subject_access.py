@@ -203,7 +203,7 @@ def subject_data_export(*, person, actor=None, actor_label: str = "") -> bytes:
             target=person,
             detail={"subject_access": True},
         )
-    return json.dumps(data, indent=2, ensure_ascii=False).encode()
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str).encode()
 
 
 def subject_data_filename(person) -> str:
