@@ -1,0 +1,73 @@
+"""The load benchmark's own parts work (the benchmark itself runs in `make bench`, never here): its bid
+document is a real PDF the service accepts, its client sends the HTTPS site's cookies over the plain hop
+to gunicorn, and each benchmark rewrites only its own section of benchmarks/results.md."""
+
+import hashlib
+import http.server
+import io
+import sys
+import threading
+from pathlib import Path
+
+import requests
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfReader
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+from bench_http import csrf_token, https_url, post_headers, through_proxy_hop
+from bench_spike import DOCUMENT_BYTES, make_pdf
+from results import replace_section
+
+from core.uploads import check_upload
+
+
+def test_each_bidder_sends_a_different_5_mb_pdf_the_service_accepts():
+    first, second = make_pdf(1), make_pdf(2)
+    checked = check_upload(SimpleUploadedFile("method-statement.pdf", first), max_bytes=2 * DOCUMENT_BYTES)
+    assert checked.extension == "pdf"
+    assert checked.sha256 == hashlib.sha256(first).hexdigest()
+    assert len(first) > DOCUMENT_BYTES
+    assert len(PdfReader(io.BytesIO(first)).pages) == 1
+    assert hashlib.sha256(first).digest() != hashlib.sha256(second).digest()
+
+
+class _Site(http.server.BaseHTTPRequestHandler):
+    """Sets a Secure cookie, then reports what came back with the next request."""
+
+    def do_GET(self):
+        body = f"{self.headers.get('Cookie', '')}|{self.headers.get('X-Forwarded-Proto', '')}".encode()
+        self.send_response(200)
+        self.send_header("Set-Cookie", "sessionid=abc; Secure; HttpOnly; Path=/")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_client_sends_secure_cookies_over_the_plain_hop_with_the_proxy_header():
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Site)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = https_url(f"http://127.0.0.1:{server.server_port}")
+        session = requests.Session()
+        through_proxy_hop(session, base)
+        assert session.get(base + "/", timeout=5).text == "|https"
+        assert session.get(base + "/", timeout=5).text == "sessionid=abc|https"
+    finally:
+        server.shutdown()
+    assert post_headers(base, "/accounts/login/") == {"Origin": base, "Referer": base + "/accounts/login/"}
+    assert csrf_token('<input name="csrfmiddlewaretoken" value="tok">') == "tok"
+
+
+def test_a_benchmark_rewrites_its_own_section_of_the_results_only(tmp_path):
+    results = tmp_path / "results.md"
+    replace_section(results, "pdf", "## PDF\nfirst")
+    replace_section(results, "load", "## Load\nfirst")
+    replace_section(results, "pdf", "## PDF\nsecond")
+    text = results.read_text()
+    assert text.count("## PDF") == 1 and "second" in text and "## Load\nfirst" in text
+    assert text.index("## Load") < text.index("## PDF")
