@@ -100,7 +100,7 @@ def wait_for(url: str, seconds: float) -> None:
         try:
             # As the TLS-terminating proxy in front would: production settings redirect plain HTTP.
             request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})  # noqa: S310
-            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - our own server
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own server
                 if response.status == 200:
                     return
         except OSError as error:
@@ -295,9 +295,9 @@ def main() -> None:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, stopped as one below
         )
-        wait_for(f"{host}/healthz", 60)
+        wait_for(f"{host}/healthz", 300)  # each worker loads Django: slow on a busy machine
         for _ in range(2 * options.workers):  # every worker loads the application once before timing
-            wait_for(f"{host}/accounts/login/", 30)
+            wait_for(f"{host}/accounts/login/", 120)
         log(f"gunicorn answering at {host}; locust: {options.users} users for {options.duration} s")
 
         sign_in_report = workdir / "sign-in.json"
