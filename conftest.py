@@ -1,11 +1,51 @@
 """Named personas used across the suite. Each comment says what that person may touch."""
 
 import pytest
+from django.test.client import ClientMixin
 
 from accounts.models import OrganisationKind, Role
 from accounts.services import organisation_create, user_create
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+# Two-factor sign-in is on in the tests as everywhere. Django's test `Client.force_login` therefore also
+# verifies the session's second factor for a person who must use it, with an authenticator app made for
+# them (as if they had entered its code). `force_login(user, verified=False)` leaves the code step to do,
+# for the tests of two-factor sign-in itself. Browser tests go through the real code page (sign_in).
+_django_force_login = ClientMixin.force_login
+
+
+def test_authenticator(user):
+    """The person's confirmed authenticator app, made on first use; its codes start afresh."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.two_factor import DEVICE_NAME
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    device.refresh_from_db()
+    return device
+
+
+test_authenticator.__test__ = False  # a helper, not a test
+
+
+def _force_login(self, user, backend=None, verified=True):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts.two_factor import two_factor_required
+
+    _django_force_login(self, user, backend)
+    if verified and two_factor_required(user):
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = test_authenticator(user).persistent_id
+        session.save()
+
+
+ClientMixin.force_login = _force_login
 
 
 @pytest.fixture

@@ -47,3 +47,28 @@ class ResetPasswordRequestForm(GovFormMixin, PasswordResetForm):
 
 class ResetPasswordForm(GovFormMixin, SetPasswordForm):
     submit_label = "Set password"
+
+
+class TwoFactorCodeForm(GovFormMixin, forms.Form):
+    """The 6-digit code from an authenticator app (spaces and dashes people type are ignored)."""
+
+    code = forms.CharField(
+        label="Code",
+        help_text="The 6-digit code shown in your authenticator app, for example 123456",
+        max_length=20,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-5",
+            }
+        ),
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "")
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError("Enter the 6-digit code from your authenticator app")
+        return code

@@ -29,3 +29,5 @@ is_provider_user = has_role(Role.PROVIDER_USER)
 is_staff_admin = has_role(Role.STAFF_ADMIN)
 
 rules.add_perm("accounts.change_own_password", rules.is_authenticated & rules.is_active)
+# Support: a staff admin removes a person's authenticator app when they lose it.
+rules.add_perm("accounts.reset_two_factor", is_staff_admin)

@@ -1,16 +1,27 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
 from django.views.decorators.http import require_POST
 
 from core.audit import audit_record
 from core.models import AuditAction
 from core.permissions import SIGNED_IN, RequiresPermission, requires
 
-from .forms import ChangePasswordForm, ResetPasswordForm, ResetPasswordRequestForm, SignInForm
+from . import two_factor
+from .forms import (
+    ChangePasswordForm,
+    ResetPasswordForm,
+    ResetPasswordRequestForm,
+    SignInForm,
+    TwoFactorCodeForm,
+)
+from .models import User
 
 
 class SignInView(auth_views.LoginView):
@@ -25,11 +36,17 @@ class SignInView(auth_views.LoginView):
         context["timed_out"] = self.request.GET.get("timeout") == "1"
         return context
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        two_factor.two_factor_mark_sign_in(request=self.request, user=form.get_user())
+        return response
+
 
 class SignOutView(RequiresPermission, auth_views.LogoutView):
     """Signing out is a POST; after an idle timeout the page adds timeout=1 and the sign-in page says why."""
 
     required_permission = SIGNED_IN
+    two_factor_exempt = True  # signing out always works, code or no code
 
     def get_success_url(self):
         url = reverse("accounts:login")
@@ -52,6 +69,9 @@ def keep_alive(request):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("dashboard:home")
     return redirect(next_url)
+
+
+keep_alive.two_factor_exempt = True  # the session timeout warning works on the code page too
 
 
 class ChangePasswordView(RequiresPermission, auth_views.PasswordChangeView):
@@ -102,3 +122,131 @@ class ResetPasswordCompleteView(auth_views.PasswordResetCompleteView):
     """Public: your password has been set."""
 
     template_name = "accounts/password_reset_complete.html"
+
+
+def _safe_next(request) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return next_url
+    return reverse("dashboard:home")
+
+
+def _keep_next(request, form) -> None:
+    """Post the form back with the page the person was going to, so they land there afterwards."""
+    form.helper.form_action = f"?{urlencode({'next': _safe_next(request)})}"
+
+
+class TwoFactorVerifyView(RequiresPermission, View):
+    """After the password: "Enter the code" from the person's authenticator app."""
+
+    required_permission = SIGNED_IN
+    two_factor_exempt = True
+    template_name = "accounts/two_factor_verify.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("accounts:login")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        if not two_factor.two_factor_pending(request):
+            return redirect(_safe_next(request))
+        if two_factor.two_factor_device(request.user) is None:
+            return redirect("accounts:two_factor_setup")
+        return self.render(TwoFactorCodeForm())
+
+    def post(self, request):
+        if not two_factor.two_factor_pending(request):
+            return redirect(_safe_next(request))
+        form = TwoFactorCodeForm(request.POST, submit_label="Continue")
+        if form.is_valid():
+            result = two_factor.two_factor_verify(request=request, code=form.cleaned_data["code"])
+            if result.locked_out:
+                return render(request, "accounts/locked_out.html", status=429)
+            if result.accepted:
+                return redirect(_safe_next(request))
+            form.add_error("code", result.error)
+        return self.render(form)
+
+    def render(self, form):
+        _keep_next(self.request, form)
+        return render(self.request, self.template_name, {"form": form})
+
+
+class TwoFactorSetupView(RequiresPermission, View):
+    """Set up an authenticator app: a QR code and the key written out, then the first code confirms it."""
+
+    required_permission = SIGNED_IN
+    two_factor_exempt = True
+    template_name = "accounts/two_factor_setup.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("accounts:login")
+        if two_factor.two_factor_device(request.user) is not None:
+            # Never a second app before the first one's code: that would bypass the code step.
+            if request.user.is_verified():
+                messages.info(request, "Two-factor sign-in is already set up.")
+                return redirect("accounts:two_factor")
+            return redirect("accounts:two_factor_verify")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return self.render(TwoFactorCodeForm(submit_label="Confirm and continue"))
+
+    def post(self, request):
+        form = TwoFactorCodeForm(request.POST, submit_label="Confirm and continue")
+        if form.is_valid():
+            result = two_factor.two_factor_confirm_setup(request=request, code=form.cleaned_data["code"])
+            if result.locked_out:
+                return render(request, "accounts/locked_out.html", status=429)
+            if result.accepted:
+                messages.success(request, "Two-factor sign-in is set up. Keep your authenticator app safe.")
+                return redirect(_safe_next(request))
+            form.add_error("code", result.error)
+        return self.render(form)
+
+    def render(self, form):
+        device = two_factor.two_factor_setup_device(user=self.request.user)
+        context = {
+            "form": form,
+            "qr_code": two_factor.qr_code_svg(device),
+            "manual_key": two_factor.manual_key(device),
+            "required": two_factor.two_factor_required(self.request.user),
+        }
+        _keep_next(self.request, form)
+        return render(self.request, self.template_name, context)
+
+
+class TwoFactorStatusView(RequiresPermission, View):
+    """Whether two-factor sign-in is on for you, and how to set it up or get it reset."""
+
+    required_permission = SIGNED_IN
+
+    def get(self, request):
+        context = {
+            "device": two_factor.two_factor_device(request.user),
+            "required": two_factor.two_factor_required(request.user),
+        }
+        return render(request, "accounts/two_factor.html", context)
+
+
+class TwoFactorResetView(RequiresPermission, View):
+    """A staff admin removes a person's authenticator app (a lost phone): confirm, then reset."""
+
+    required_permission = "accounts.reset_two_factor"
+    template_name = "accounts/two_factor_reset.html"
+
+    def get(self, request, pk):
+        person = get_object_or_404(User, pk=pk)
+        context = {"person": person, "device": two_factor.two_factor_device(person)}
+        return render(request, self.template_name, context)
+
+    def post(self, request, pk):
+        person = get_object_or_404(User, pk=pk)
+        two_factor.two_factor_reset(person=person, actor=request.user)
+        messages.success(
+            request,
+            f"Two-factor sign-in reset for {person.email}. They set up a new app when they next sign in.",
+        )
+        return redirect("admin:accounts_user_change", person.pk)

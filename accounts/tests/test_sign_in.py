@@ -19,10 +19,19 @@ def sign_in(client, email, password, **extra):
 
 
 def test_a_person_signs_in_with_their_email_and_reaches_their_home_page(client, commissioner_northshire):
-    """The right email and password lead to the home page, which names the person's organisation."""
+    """The right email and password, then the code from their authenticator app, lead to the home page,
+    which names the person's organisation."""
+    from accounts.two_factor import next_unused_code
+    from conftest import test_authenticator
+
+    device = test_authenticator(commissioner_northshire)
     response = sign_in(client, "Commissioner@Northshire.test", PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard:home")
+    code_page = client.get(response["Location"])
+    assert code_page["Location"] == "/accounts/two-factor/code/?next=%2F"
+    response = client.post(code_page["Location"], {"code": next_unused_code(device)})
+    assert response["Location"] == "/"
     home = client.get(response["Location"])
     assert home.status_code == 200
     assert "Northshire Council" in home.text

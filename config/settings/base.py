@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "django_celery_beat",
+    # Two-factor sign-in (TOTP authenticator apps) and the Content Security Policy.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     # Plumbing shared by every stage; imports no domain app.
     "core",
     # The cycle, in order: each app may import only from apps above it.
@@ -49,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content Security Policy header on every response, error pages included.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -56,6 +62,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Fail closed: every view needs a signed-in user unless it is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Which device, if any, verified this session's second factor (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
+    # Fail closed: a person who must use two-factor sign-in reaches no private page until verified.
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
@@ -128,6 +138,30 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# A wrong two-factor code counts as a failed sign-in too; neither the password nor the code is stored.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
+# Two-factor sign-in: council and operator staff must confirm each sign-in with a code from an
+# authenticator app (accounts.two_factor says who). Off only where a deployment decides so explicitly.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "SEND Commissioning"
+# django-otp's own throttle stays on: after each wrong code the next try waits 1, 2, 4, 8… seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Content Security Policy: nothing inline, nothing from another origin. Charts are inline SVG markup
+# (not images) and the QR code for two-factor set-up is too; data: images are allowed for GOV.UK Frontend.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -5,6 +5,7 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without it
+TWO_FACTOR_REQUIRED = True  # never switched off in production, whatever the environment says
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")  # no default, never "*"
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)

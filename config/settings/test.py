@@ -8,6 +8,8 @@ from .base import STORAGES, env
 SECRET_KEY = "test-only-not-secret"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Two-factor sign-in is enforced in the tests as in production; root conftest.py's force_login verifies it.
+TWO_FACTOR_REQUIRED = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Unit tests run tasks in-process even where a broker exists; the worker test talks to Redis itself.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -1,9 +1,18 @@
 """The demo organisations and a login for every role."""
 
+import base64
 from dataclasses import dataclass
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from accounts.services import organisation_create, user_create
+from accounts.two_factor import DEVICE_NAME, TWO_FACTOR_ROLES
+
+# The one published authenticator key of every demo council and operator login (README, "Run it"): add it
+# to an authenticator app by hand, or print the current code with `manage.py demo_code EMAIL`. It is
+# public, so a demo database must never hold real data.
+DEMO_TOTP_KEY = "SENDDEMOSENDDEMOSENDDEMOSENDDEMO"
 
 
 @dataclass(frozen=True)
@@ -117,12 +126,24 @@ def seed(*, password: str) -> dict[str, Organisation]:
             )
         organisations[demo.slug] = organisation
     for login in LOGINS:
-        if not User.objects.filter(email=login.email).exists():
-            user_create(
+        user = User.objects.filter(email=login.email).first()
+        if user is None:
+            user = user_create(
                 email=login.email,
                 full_name=login.full_name,
                 organisation=organisations[login.organisation],
                 roles=list(login.roles),
                 password=password,
             )
+        if TWO_FACTOR_ROLES.intersection(login.roles):
+            demo_authenticator(user)
     return organisations
+
+
+def demo_authenticator(user: User) -> TOTPDevice:
+    """A confirmed authenticator app with the published demo key (left as it is when there is one)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        key = base64.b32decode(DEMO_TOTP_KEY).hex()
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=key, confirmed=True)
+    return device
