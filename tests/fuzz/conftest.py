@@ -16,6 +16,7 @@ from django.utils import timezone
 from commissioning.models import ServiceSpecification, SpecificationVersion
 from contracts.tests.factories import add_kpi
 from coproduction.services import consultation_open
+from core.tests.conftest import real_clamd  # noqa: F401 - the real clamd, for the EICAR upload tests
 from dashboard.tests.factories import make_chain, make_membership, make_system
 from procurement.models import CriterionKind
 from procurement.tests.tenders.conftest import complete_draft

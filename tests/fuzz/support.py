@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 from django.apps import apps
 from django.core.files.storage import storages
-from django.db import transaction
+from django.db import connection, transaction
 
 
 @contextmanager
@@ -22,12 +22,18 @@ _NOT_COUNTED = {"sessions.session"}
 
 
 def row_counts() -> dict[str, int]:
-    """Rows in every table of the service (one COUNT each)."""
-    return {
-        model._meta.label_lower: model._base_manager.count()
+    """Rows in every table of the service, counted in one query."""
+    models = [
+        model
         for model in apps.get_models(include_auto_created=True)
         if model._meta.label_lower not in _NOT_COUNTED and model._meta.managed
-    }
+    ]
+    quote = connection.ops.quote_name
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)})" for model in models)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        row = cursor.fetchone()
+    return {model._meta.label_lower: count for model, count in zip(models, row, strict=True)}
 
 
 def changed_counts(before: dict[str, int], after: dict[str, int]) -> dict[str, tuple[int, int]]:

@@ -16,13 +16,15 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from html.parser import HTMLParser
 
 import pytest
 from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from hypothesis import given
 from hypothesis import strategies as st
@@ -30,7 +32,7 @@ from hypothesis import strategies as st
 from tests.urls_walk import all_routes
 
 from .strategies import examples, file_bodies, hostile_names, posted_value
-from .support import rolled_back
+from .support import changed_counts, rolled_back, row_counts
 
 APPS = ["accounts", "core", "needs", "commissioning", "coproduction", "procurement", "contracts", "dashboard"]
 # Bases that pages never bind themselves: their subclasses are fuzzed.
@@ -281,3 +283,153 @@ def _fuzz_form(form_class, world) -> None:
             assert_errors_are_messages(form)
 
     check()
+
+
+def test_a_date_part_too_large_for_the_machine_is_refused_as_not_a_real_date():
+    from core.forms import GovDateField, GovForm
+
+    class DateForm(GovForm):
+        when = GovDateField(name="Start date", past_only=False)
+
+    form = DateForm(data={"when_0": "99999999999999999999", "when_1": "1", "when_2": "2026"})
+    assert not form.is_valid()
+    assert form.errors["when"] == ["Start date must be a real date"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Through the real views: the main create and update pages of each app, as the persona who uses them.
+
+
+class _FormsOnPage(HTMLParser):
+    """The POST forms of a page: their action and, for each input name, the values the page offers."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._form = None
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self._form = {"action": attrs.get("action") or "", "fields": {}, "files": set(), "fixed": {}}
+            self.forms.append(self._form)
+        if self._form is None or not attrs.get("name"):
+            return
+        name, fields = attrs["name"], self._form["fields"]
+        if name == "csrfmiddlewaretoken":
+            return
+        kind = (attrs.get("type") or "text").lower()
+        if tag == "input" and kind == "file":
+            self._form["files"].add(name)
+        elif tag == "input" and kind in ("radio", "checkbox", "submit", "hidden"):
+            fields.setdefault(name, []).append(attrs.get("value", "on"))
+            if kind == "hidden":
+                self._form["fixed"][name] = attrs.get("value", "")
+        elif tag in ("input", "textarea", "button"):
+            fields.setdefault(name, [])
+            if tag == "button" and attrs.get("value"):
+                fields[name].append(attrs["value"])
+        elif tag == "select":
+            self._select = fields.setdefault(name, [])
+        elif tag == "option" and self._select is not None:
+            self._select.append(attrs.get("value", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+def page_form(html: str, action: str) -> dict:
+    """The page's POST form that posts to `action` (or to the page itself)."""
+    parser = _FormsOnPage()
+    parser.feed(html)
+    candidates = [form for form in parser.forms if form["action"] in ("", action)]
+    assert candidates, f"no form posting to {action} on the page"
+    return max(candidates, key=lambda form: len(form["fields"]) + len(form["files"]))
+
+
+@st.composite
+def page_data(draw, form):
+    """What a hostile browser posts to a form: drawn values for every input; hidden inputs mostly kept."""
+    data = {}
+    for name, options in form["fields"].items():
+        if name in form["fixed"] and draw(st.integers(0, 3)):
+            data[name] = form["fixed"][name]
+            continue
+        values = draw(posted_value(options))
+        if values:
+            data[name] = values
+    for name in form["files"]:
+        if draw(st.booleans()):
+            data[name] = SimpleUploadedFile(draw(hostile_names) or "x", draw(file_bodies))
+    return data
+
+
+def _contract(world):
+    return world.chain.contract
+
+
+# (route name, persona, the URL's arguments)
+PAGES = [
+    ("needs:capacity_create", "commissioner", lambda w: []),
+    ("needs:feedback_create", "commissioner", lambda w: []),
+    ("commissioning:intention_create", "commissioner", lambda w: []),
+    ("commissioning:intention_edit", "commissioner", lambda w: [w.chain.intention.pk]),
+    ("commissioning:case_create", "commissioner", lambda w: []),
+    ("commissioning:spec_create", "commissioner", lambda w: []),
+    ("coproduction:consultation_create", "commissioner", lambda w: []),
+    ("procurement:tender_create", "commissioner", lambda w: []),
+    ("procurement:tender_edit", "commissioner", lambda w: [w.draft_tender.pk]),
+    ("procurement:tender_timetable", "commissioner", lambda w: [w.draft_tender.pk]),
+    ("procurement:tender_lot_add", "commissioner", lambda w: [w.draft_tender.pk]),
+    ("procurement:tender_criterion_add", "commissioner", lambda w: [w.draft_tender.pk]),
+    ("procurement:fps_system_create", "lead", lambda w: []),
+    ("procurement:fps_lot_add", "lead", lambda w: [w.system.pk]),
+    ("procurement:fps_referral_create", "lead", lambda w: []),
+    ("contracts:contract_create_spot", "commissioner", lambda w: []),
+    ("contracts:contract_edit", "commissioner", lambda w: [_contract(w).pk]),
+    ("contracts:kpi_add", "commissioner", lambda w: [_contract(w).pk]),
+    ("contracts:meeting_add", "commissioner", lambda w: [_contract(w).pk]),
+    ("contracts:qa_visit_add", "commissioner", lambda w: [_contract(w).pk]),
+    ("coproduction:comment_add", "forum_member", lambda w: [w.consultation.pk, "aims"]),
+    ("procurement:insurance_add", "provider", lambda w: []),
+    ("procurement:setting_add", "provider", lambda w: []),
+    ("procurement:policy_add", "provider", lambda w: []),
+    ("contracts:return_submit", "provider", lambda w: [_contract(w).pk]),
+    ("core:document_list", "provider", lambda w: []),
+]
+
+
+def _form_page(name: str, args: list, world) -> str:
+    if name == "coproduction:comment_add":
+        return reverse("coproduction:consultation_detail", args=[world.consultation.pk])
+    return reverse(name, args=args)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "persona", "args"), PAGES, ids=[page[0] for page in PAGES])
+def test_fuzzed_posts_to_the_main_pages(name, persona, args, world):
+    """Never a server error; a refusal shows the page again with its error summary and changes no row."""
+    client = Client()
+    client.force_login(getattr(world, persona))
+    url = reverse(name, args=args(world))
+    page = client.get(_form_page(name, args(world), world))
+    assert page.status_code == 200, f"{name}: GET answered {page.status_code}"
+    form = page_form(page.content.decode(), url)
+
+    @examples(6)
+    @given(page_data(form))
+    def post(data):
+        with rolled_back():
+            before = row_counts()
+            response = client.post(url, data)
+            assert response.status_code in (200, 302, 303, 400), f"{name} answered {response.status_code}"
+            if response.status_code in (200, 400):
+                assert b"govuk-error-summary" in response.content, f"{name}: refused without an error summary"
+                assert not changed_counts(before, row_counts()), f"{name}: a refused form changed rows"
+
+    post()
