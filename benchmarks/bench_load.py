@@ -48,9 +48,6 @@ from results import replace_section  # noqa: E402
 
 PAGE_TARGET_MS = 150
 SPIKE_TARGET_MS = 1000
-# Steps that check a password: the hash is slow on purpose (PBKDF2, 1,000,000 iterations), so they are
-# reported beside the pages and not held to the page target.
-PASSWORD_STEPS = ("sign in: password",)
 
 
 def log(message: str) -> None:
@@ -147,11 +144,9 @@ def steady_section(stats: list[dict], failures: list[dict], sign_in: dict, optio
             total = row
             continue
         p95 = float(row["95%"] or 0)
-        exempt = row["Name"] in PASSWORD_STEPS
         ok = p95 <= PAGE_TARGET_MS
-        if not exempt:
-            met = met and ok
-        verdict = "(password hash, see below)" if exempt else ("met" if ok else "**not met**")
+        met = met and ok
+        verdict = "met" if ok else "**not met**"
         lines.append(
             f"| {row['Type']} {row['Name']} | {row['Request Count']} | {row['Failure Count']} | {row['50%']} | "
             f"{row['95%']} | {row['99%']} | {float(row['Requests/s']):.2f} | {verdict} |"
@@ -167,11 +162,31 @@ def steady_section(stats: list[dict], failures: list[dict], sign_in: dict, optio
         lines.append("Errors:")
         lines.extend(f"- {f['Method']} {f['Name']}: {f['Error']} ({f['Occurrences']}×)" for f in failures)
         lines.append("")
-    if sign_in.get("failures"):
-        lines.append(f"Sign-ins that did not reach the service: {', '.join(sign_in['failures'])}")
-        lines.append("")
-    met = met and errors == 0 and not sign_in.get("failures")
+    met = met and errors == 0 and bool(sign_in) and not sign_in.get("failures")
     return lines, met
+
+
+def sign_in_section(sign_in: dict, users: int, spawn_rate: float) -> list[str]:
+    if not sign_in:
+        return ["The sign-in phase did not finish: no steady load was measured.", ""]
+    lines = [
+        f"Before the steady load, all {users} people signed in ({spawn_rate:g} starting a second), "
+        f"{sign_in['seconds']:.0f} s in all; these figures are not part of the "
+        "steady load's. Checking a password is slow on purpose (PBKDF2, 1,000,000 iterations).",
+        "",
+        "| sign-in step | requests | errors | p50 (ms) | p95 (ms) | p99 (ms) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for step in sign_in["steps"]:
+        lines.append(
+            f"| {step['method']} {step['name']} | {step['requests']} | {step['errors']} | {step['p50']:.0f} | "
+            f"{step['p95']:.0f} | {step['p99']:.0f} |"
+        )
+    if sign_in.get("failures"):
+        lines.append("")
+        lines.append(f"Sign-ins that failed: {', '.join(sign_in['failures'])}")
+    lines.append("")
+    return lines
 
 
 def spike_section(spike: dict) -> tuple[list[str], bool]:
@@ -312,8 +327,8 @@ def main() -> None:
                 str(options.users),
                 "--spawn-rate",
                 str(options.spawn_rate),
-                "--run-time",
-                f"{options.duration}s",
+                "--run-time",  # a safety net: the locust file stops the run after the steady load
+                f"{options.duration + 900}s",
                 "--host",
                 https_url(host),  # plain HTTP underneath: see bench_http.py
                 "--csv",
@@ -326,7 +341,13 @@ def main() -> None:
             ],
             check=True,
             cwd=ROOT,
-            env={**env, "BENCH_FIXTURE": str(fixture), "BENCH_SIGNIN_REPORT": str(sign_in_report)},
+            env={
+                **env,
+                "BENCH_FIXTURE": str(fixture),
+                "BENCH_SIGNIN_REPORT": str(sign_in_report),
+                "BENCH_USERS": str(options.users),
+                "BENCH_DURATION": str(options.duration),
+            },
         )
         stats = read_locust_stats(workdir / "steady_stats.csv")
         failures = read_locust_stats(workdir / "steady_failures.csv")
@@ -382,6 +403,7 @@ def main() -> None:
             "",
             f"### Steady load: {options.users} users, think time 1–3 s, {options.duration} s",
             "",
+            *sign_in_section(sign_in, options.users, options.spawn_rate),
             *steady_lines,
         ]
         verdicts = [

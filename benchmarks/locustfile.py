@@ -8,6 +8,11 @@ key the data build wrote). Requests carry `X-Forwarded-Proto: https`, as the TLS
 front of production would, and the cookie jar sends the Secure cookies over that hop.
 
 Requests are named by page (ids replaced by [id]) so results are per page, not per URL.
+
+Signing in comes first and apart: every person signs in, then waits until all BENCH_USERS have; then the
+statistics are reset and the steady load runs for BENCH_DURATION seconds, after which locust stops. (50
+password checks at once, each slow on purpose, would otherwise stand for the steady load's first
+seconds.) The sign-in figures are written to BENCH_SIGNIN_REPORT before the reset.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ import threading
 import time
 from pathlib import Path
 
+import gevent
+import gevent.event
 from bench_http import csrf_token, post_headers, through_proxy_hop
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, task
 
 FIXTURE = json.loads(Path(os.environ["BENCH_FIXTURE"]).read_text())
 # Field names the second sign-in step may use for the authenticator code.
@@ -36,6 +43,10 @@ _pools = {
 }
 _lock = threading.Lock()
 SIGN_IN_FAILURES: list[str] = []
+USERS = int(os.environ.get("BENCH_USERS", "0"))
+DURATION = float(os.environ.get("BENCH_DURATION", "0"))
+EVERYONE_SIGNED_IN = gevent.event.Event()
+_signed_in = {"count": 0, "started": time.time()}
 
 
 def totp(key_hex: str) -> str:
@@ -55,7 +66,17 @@ class Person(HttpUser):
         with _lock:
             self.login = next(_pools[self.pool])
         self.ids = self.login.get("ids", {})
-        self.sign_in()
+        try:
+            self.sign_in()
+        except Exception as error:  # counted, and the steady load still starts for the others
+            SIGN_IN_FAILURES.append(f"{self.login['email']}: {error}")
+        with _lock:
+            _signed_in["count"] += 1
+            last = _signed_in["count"] == USERS
+        if last:
+            _start_steady_load(self.environment)
+        if USERS:
+            EVERYONE_SIGNED_IN.wait()
 
     def post_form(self, path: str, data: dict, name: str, html: str):
         """POST a form as the browser would and follow its redirect as a separately timed page."""
@@ -266,9 +287,28 @@ class Provider(Person):
         self.page("/procurement/fps/places/", "own purchasing system places")
 
 
-@events.test_stop.add_listener
-def _report_sign_in(environment, **kwargs):
+def _start_steady_load(environment) -> None:
+    """Everyone is signed in: keep the sign-in figures, reset the statistics, run DURATION seconds."""
+    report = {
+        "failures": SIGN_IN_FAILURES,
+        "seconds": time.time() - _signed_in["started"],
+        "steps": [
+            {
+                "name": entry.name,
+                "method": entry.method,
+                "requests": entry.num_requests,
+                "errors": entry.num_failures,
+                "p50": entry.get_response_time_percentile(0.5),
+                "p95": entry.get_response_time_percentile(0.95),
+                "p99": entry.get_response_time_percentile(0.99),
+            }
+            for entry in environment.stats.entries.values()
+        ],
+    }
     path = os.environ.get("BENCH_SIGNIN_REPORT")
     if path:
-        with open(path, "w") as handle:
-            json.dump({"failures": SIGN_IN_FAILURES, "at": time.time()}, handle)
+        Path(path).write_text(json.dumps(report))
+    environment.stats.reset_all()
+    EVERYONE_SIGNED_IN.set()
+    if DURATION and environment.runner is not None:
+        gevent.spawn_later(DURATION, environment.runner.quit)
