@@ -391,6 +391,23 @@ def build_world(side: str, marker: str) -> ProcurementSide:
 
 # Entries -------------------------------------------------------------------------------------------
 
+# The council commissioners of either side (lead_northshire is also a commissioner), the provider users of
+# either side, and both together: the people who reach contracts and what hangs off them.
+COMMISSIONERS = ["commissioner_northshire", "lead_northshire", "commissioner_southvale"]
+PROVIDERS = ["provider_oakfield", "provider_riverside"]
+READERS = [*COMMISSIONERS, *PROVIDERS]
+_each = dict.fromkeys
+
+
+def _refused_post(personas) -> dict:
+    """For people who reach their own object but whose empty POST is refused with the form's errors
+    (400): the other side's object and a missing id still answer 404, not 400."""
+    return {"other_post": _each(personas, 404), "missing_post": _each(personas, 404)}
+
+
+def _refused_get(personas) -> dict:
+    return {"other_get": _each(personas, 404), "missing_get": _each(personas, 404)}
+
 
 def _pk(attribute: str):
     """A `make` for a URL whose only id is the side's object `attribute`."""
@@ -460,27 +477,438 @@ def _select(side) -> dict:
     return {"pk": procurement.referral.pk, "response_pk": procurement.referral_response.pk}
 
 
+_PACK_DOC = (
+    "Council commissioners of either side read every provider's pack documents; people with no business in "
+    "packs get 404 from the scoped selector, like a missing document."
+)
+_PUBLISHED = "Every provider reads every published tender, whichever council let it: the other side's is 200."
+_SEALED = (
+    "Sealed: before the deadline no council persona reaches the bid, not even its own tender's commissioners "
+    "(404, like a missing bid); only the bidder's users read it."
+)
 _TODO = only({})
 
-# Filled in as each pattern is checked.
-ENTRIES: list[Entry] = []
-_PENDING = [
-    Entry("procurement:insurance_change", make=_pk("insurance"), get=_TODO, post=_TODO),
-    Entry("procurement:insurance_remove", make=_pk("insurance"), get=_TODO, post=_TODO),
-    Entry("procurement:insurance_certificate", make=_pk("insurance"), get=_TODO, post=_TODO),
-    Entry("procurement:setting_change", make=_pk("setting"), get=_TODO, post=_TODO),
-    Entry("procurement:setting_remove", make=_pk("setting"), get=_TODO, post=_TODO),
-    Entry("procurement:setting_certificate", make=_pk("setting"), get=_TODO, post=_TODO),
-    Entry("procurement:setting_statement", make=_pk("setting"), get=_TODO, post=_TODO),
-    Entry("procurement:policy_change", make=_pk("policy"), get=_TODO, post=_TODO),
-    Entry("procurement:policy_remove", make=_pk("policy"), get=_TODO, post=_TODO),
-    Entry("procurement:policy_document", make=_pk("policy"), get=_TODO, post=_TODO),
-    Entry("procurement:pack_detail", make=_pk("profile"), get=_TODO, post=_TODO),
-    Entry("procurement:financial_check_record", make=_pk("profile"), get=_TODO, post=_TODO),
+ENTRIES = [
+    Entry(
+        "procurement:insurance_change",
+        make=_pk("insurance"),
+        get=only(_each(PROVIDERS, 200)),
+        post=only(_each(PROVIDERS, 200)),
+    ),
+    Entry(
+        "procurement:insurance_remove",
+        make=_pk("insurance"),
+        get=only(_each(PROVIDERS, 200)),
+        post=only(_each(PROVIDERS, 302)),
+    ),
+    Entry(
+        "procurement:insurance_certificate",
+        make=_pk("insurance"),
+        get=only(_each(READERS, 200), others=404),
+        other_get=_each(COMMISSIONERS, 200),
+        post=only({}, others=405),
+        note=_PACK_DOC,
+    ),
+    Entry(
+        "procurement:setting_change",
+        make=_pk("setting"),
+        get=only(_each(PROVIDERS, 200)),
+        post=only(_each(PROVIDERS, 200)),
+    ),
+    Entry(
+        "procurement:setting_remove",
+        make=_pk("setting"),
+        get=only(_each(PROVIDERS, 200)),
+        post=only(_each(PROVIDERS, 302)),
+    ),
+    Entry(
+        "procurement:setting_certificate",
+        make=_pk("setting"),
+        get=only(_each(READERS, 200), others=404),
+        other_get=_each(COMMISSIONERS, 200),
+        post=only({}, others=405),
+        note=_PACK_DOC,
+    ),
+    Entry(
+        "procurement:setting_statement",
+        make=_pk("setting"),
+        get=only(_each(READERS, 200), others=404),
+        other_get=_each(COMMISSIONERS, 200),
+        post=only({}, others=405),
+        note=_PACK_DOC,
+    ),
+    Entry(
+        "procurement:policy_change",
+        make=_pk("policy"),
+        get=only(_each(PROVIDERS, 200)),
+        post=only(_each(PROVIDERS, 200)),
+    ),
+    Entry(
+        "procurement:policy_remove",
+        make=_pk("policy"),
+        get=only(_each(PROVIDERS, 200)),
+        post=only(_each(PROVIDERS, 302)),
+    ),
+    Entry(
+        "procurement:policy_document",
+        make=_pk("policy"),
+        get=only(_each(READERS, 200), others=404),
+        other_get=_each(COMMISSIONERS, 200),
+        post=only({}, others=405),
+        note=_PACK_DOC,
+    ),
+    Entry(
+        "procurement:pack_detail",
+        make=_pk("profile"),
+        get=only(_each(COMMISSIONERS, 200)),
+        other_get=_each(COMMISSIONERS, 200),
+        post=only({}, others=405),
+        note="Every council's commissioners read every provider's pack, whichever council's side it is on.",
+    ),
+    Entry(
+        "procurement:financial_check_record",
+        make=_pk("profile"),
+        get=only({}, others=405),
+        post=only(_each(COMMISSIONERS, 400)),
+        missing_post=_each(COMMISSIONERS, 404),
+        note="Any council's commissioners record a financial check on any provider's pack (empty: 400).",
+    ),
+    Entry(
+        "procurement:tender_conflicts",
+        make=_pk("draft_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 200)),
+    ),
+    Entry(
+        "procurement:tender_cancel",
+        make=_pk("published_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 200)),
+    ),
+    Entry(
+        "procurement:clarification_ask",
+        make=_pk("published_tender"),
+        get=only(_each(PROVIDERS, 200)),
+        other_get=_each(PROVIDERS, 200),
+        post=only(_each(PROVIDERS, 200)),
+        other_post=_each(PROVIDERS, 200),
+        note=_PUBLISHED,
+    ),
+    Entry(
+        "procurement:clarification_answer",
+        make=_pk("clarification"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 200)),
+    ),
+    Entry(
+        "procurement:bid_start",
+        make=_pk("published_tender"),
+        get=only(_each(PROVIDERS, 200)),
+        other_get=_each(PROVIDERS, 200),
+        post=only(_each(PROVIDERS, 200)),
+        other_post=_each(PROVIDERS, 200),
+        note=_PUBLISHED,
+    ),
+    Entry(
+        "procurement:bid_detail",
+        make=_pk("sealed_bid"),
+        get=only({**_each(COMMISSIONERS, 404), **_each(PROVIDERS, 200)}),
+        post=only({}, others=405),
+        note=_SEALED,
+    ),
+    Entry(
+        "procurement:bid_edit",
+        make=_pk("sealed_bid"),
+        get=only(_each(PROVIDERS, 200)),
+        post=only(_each(PROVIDERS, 200)),
+    ),
+    Entry(
+        "procurement:bid_document_add",
+        make=_pk("sealed_bid"),
+        get=only(_each(PROVIDERS, 200)),
+        post=only(_each(PROVIDERS, 200)),
+    ),
+    Entry(
+        "procurement:bid_document_remove",
+        make=_sealed_document,
+        get=only({}, others=405),
+        post=only(_each(PROVIDERS, 302)),
+    ),
+    Entry(
+        "procurement:bid_document_download",
+        make=_sealed_document,
+        get=only({**_each(COMMISSIONERS, 404), **_each(PROVIDERS, 200)}),
+        post=only({}, others=405),
+        note=_SEALED,
+    ),
+    Entry(
+        "procurement:bid_submit",
+        make=_pk("sealed_bid"),
+        get=only(_each(PROVIDERS, 200)),
+        post=only(_each(PROVIDERS, 400)),
+        **_refused_post(PROVIDERS),
+    ),
+    Entry(
+        "procurement:bid_withdraw",
+        make=_pk("sealed_bid"),
+        get=only(_each(PROVIDERS, 200)),
+        post=only(_each(PROVIDERS, 302)),
+    ),
+    Entry(
+        "procurement:bid_receipt",
+        make=_receipt,
+        get=only(_each(PROVIDERS, 200)),
+        post=only(_each(PROVIDERS, 405)),
+    ),
+    Entry(
+        "procurement:evaluation_tender",
+        make=_pk("opened_tender"),
+        get=only({**_each(COMMISSIONERS, 200), "evaluator_northshire": 200}),
+        post=only({}, others=405),
+    ),
+    Entry(
+        "procurement:evaluation_panel",
+        make=_pk("opened_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 400)),
+        **_refused_post(COMMISSIONERS),
+    ),
+    Entry(
+        "procurement:evaluation_panel_moderator",
+        make=_pk("opened_tender"),
+        get=only({}, others=405),
+        post=only(_each(COMMISSIONERS, 302)),
+    ),
+    Entry(
+        "procurement:evaluation_panel_remove",
+        make=_panel_member,
+        get=only({}, others=405),
+        post=only(_each(COMMISSIONERS, 302)),
+    ),
+    Entry(
+        "procurement:evaluation_declaration",
+        make=_pk("opened_tender"),
+        get=only({"evaluator_northshire": 200}),
+        post=only({"evaluator_northshire": 400}),
+        **_refused_post(["evaluator_northshire"]),
+    ),
+    Entry(
+        "procurement:evaluation_bid",
+        make=_opened_bid,
+        get=only({**_each(COMMISSIONERS, 200), "evaluator_northshire": 200}),
+        post=only({"evaluator_northshire": 400}),
+        **_refused_post([*COMMISSIONERS, "evaluator_northshire"]),
+        note=(
+            "After opening: the side's evaluator sits on the panel and has declared no conflict, so reads "
+            "the bid and may score it (empty marks: 400); commissioners read it but never score (403)."
+        ),
+    ),
+    Entry(
+        "procurement:evaluation_bid_document",
+        make=_opened_bid_document,
+        get=only({**_each(COMMISSIONERS, 200), "evaluator_northshire": 200}),
+        post=only({}, others=405),
+        note="After opening: the panel's declared evaluator and the tender's commissioners read its files.",
+    ),
+    Entry(
+        "procurement:evaluation_moderate",
+        make=_opened_bid,
+        get=only({**_each(COMMISSIONERS, 200), "evaluator_northshire": 404}),
+        post=only({**_each(COMMISSIONERS, 400), "evaluator_northshire": 404}),
+        **_refused_post(COMMISSIONERS),
+        note="The side's evaluator is on the panel but not its moderator: 404.",
+    ),
+    Entry(
+        "procurement:evaluation_compliance",
+        make=_opened_bid,
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 400)),
+        **_refused_post(COMMISSIONERS),
+    ),
+    Entry(
+        "procurement:evaluation_scores",
+        make=_pk("opened_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only({}, others=405),
+    ),
+    Entry(
+        "procurement:evaluation_recommend",
+        make=_pk("opened_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 400)),
+        **_refused_post(COMMISSIONERS),
+    ),
+    Entry(
+        "procurement:evaluation_withdraw",
+        make=_pk("opened_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 400)),
+        **_refused_post(COMMISSIONERS),
+    ),
+    Entry(
+        "procurement:evaluation_standstill",
+        make=_pk("opened_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 400)),
+        **_refused_post(COMMISSIONERS),
+    ),
+    Entry(
+        "procurement:evaluation_award",
+        make=_pk("opened_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 400)),
+        **_refused_post(COMMISSIONERS),
+    ),
+    Entry("procurement:award_letter", make=_letter, get=only(_each(READERS, 200)), post=only({}, others=405)),
+    Entry(
+        "procurement:fps_system_detail",
+        make=_pk("system"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only({}, others=405),
+    ),
+    Entry(
+        "procurement:fps_member_add",
+        make=_pk("system"),
+        get=only({"lead_northshire": 200}),
+        post=only({"lead_northshire": 400}),
+        **_refused_post(["lead_northshire"]),
+    ),
+    Entry(
+        "procurement:fps_member_remove",
+        make=_member_remove,
+        get=only({}, others=405),
+        post=only({"lead_northshire": 302}),
+    ),
+    Entry(
+        "procurement:fps_lot_add",
+        make=_pk("system"),
+        get=only({"lead_northshire": 200}),
+        post=only({"lead_northshire": 400}),
+        **_refused_post(["lead_northshire"]),
+    ),
+    Entry(
+        "procurement:fps_membership_admit",
+        make=_pk("system"),
+        get=only({"lead_northshire": 200}),
+        post=only({"lead_northshire": 400}),
+        **_refused_post(["lead_northshire"]),
+    ),
+    Entry(
+        "procurement:fps_admit_from_round",
+        make=_round,
+        get=only({}, others=405),
+        post=only({"lead_northshire": 302}),
+    ),
+    Entry(
+        "procurement:fps_list",
+        make=_pk("system"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only({}, others=405),
+    ),
+    Entry(
+        "procurement:fps_list_export",
+        make=_list_export,
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only({}, others=405),
+    ),
+    Entry(
+        "procurement:fps_membership_detail",
+        make=_pk("place"),
+        get=only(_each(READERS, 200)),
+        post=only({}, others=405),
+    ),
+    Entry(
+        "procurement:fps_membership_accept",
+        make=_pk("place"),
+        get=only(_each(PROVIDERS, 200)),
+        post=only(_each(PROVIDERS, 400)),
+        **_refused_post(PROVIDERS),
+    ),
+    Entry(
+        "procurement:fps_membership_offer",
+        make=_pk("place"),
+        get=only(_each(PROVIDERS, 200)),
+        post=only(_each(PROVIDERS, 400)),
+        **_refused_post(PROVIDERS),
+    ),
+    Entry(
+        "procurement:fps_membership_suspend",
+        make=_pk("place"),
+        get=only({"lead_northshire": 200}),
+        post=only({"lead_northshire": 200}),
+    ),
+    Entry(
+        "procurement:fps_membership_reinstate",
+        make=_pk("place"),
+        get=only({"lead_northshire": 200}),
+        post=only({"lead_northshire": 200}),
+    ),
+    Entry(
+        "procurement:fps_membership_remove",
+        make=_pk("place"),
+        get=only({"lead_northshire": 200}),
+        post=only({"lead_northshire": 200}),
+    ),
+    Entry(
+        "procurement:fps_referral_detail",
+        make=_pk("referral"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only({}, others=405),
+    ),
+    Entry(
+        "procurement:fps_referral_send",
+        make=_pk("referral"),
+        get=only({}, others=405),
+        post=only(_each(COMMISSIONERS, 302)),
+    ),
+    Entry(
+        "procurement:fps_referral_select",
+        make=_select,
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 302)),
+    ),
+    Entry(
+        "procurement:fps_referral_direct_award",
+        make=_pk("referral"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 400)),
+        **_refused_post(COMMISSIONERS),
+    ),
+    Entry(
+        "procurement:fps_referral_cancel",
+        make=_pk("referral"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 200)),
+    ),
+    Entry(
+        "procurement:fps_ipa_create",
+        make=_pk("referral"),
+        get=only(_each(COMMISSIONERS, 302)),
+        post=only(_each(COMMISSIONERS, 302)),
+        note="The referral has no provider chosen yet: the page sends the commissioner back to it.",
+    ),
+    Entry(
+        "procurement:fps_received_detail",
+        make=_pk("referral"),
+        get=only(_each(PROVIDERS, 200)),
+        post=only(_each(PROVIDERS, 400)),
+        **_refused_post(PROVIDERS),
+    ),
+    Entry(
+        "procurement:fps_ipa_detail",
+        make=_pk("ipa"),
+        get=only(_each(READERS, 200)),
+        post=only({}, others=405),
+    ),
+    Entry(
+        "procurement:fps_ipa_pdf",
+        make=_pk("ipa"),
+        get=only(_each(READERS, 200)),
+        post=only(_each(READERS, 405)),
+    ),
     Entry("procurement:tender_detail", make=_pk("published_tender"), get=_TODO, post=_TODO),
     Entry("procurement:tender_edit", make=_pk("draft_tender"), get=_TODO, post=_TODO),
     Entry("procurement:tender_timetable", make=_pk("draft_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:tender_conflicts", make=_pk("draft_tender"), get=_TODO, post=_TODO),
     Entry("procurement:tender_lot_add", make=_pk("draft_tender"), get=_TODO, post=_TODO),
     Entry("procurement:tender_criterion_add", make=_pk("draft_tender"), get=_TODO, post=_TODO),
     Entry("procurement:tender_required_document_add", make=_pk("draft_tender"), get=_TODO, post=_TODO),
@@ -488,55 +916,5 @@ _PENDING = [
     Entry("procurement:tender_part_remove", make=_part_remove, get=_TODO, post=_TODO),
     Entry("procurement:tender_document_download", make=_tender_document, get=_TODO, post=_TODO),
     Entry("procurement:tender_publish", make=_pk("draft_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:tender_cancel", make=_pk("published_tender"), get=_TODO, post=_TODO),
     Entry("procurement:tender_open", make=_pk("published_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:clarification_ask", make=_pk("published_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:clarification_answer", make=_pk("clarification"), get=_TODO, post=_TODO),
-    Entry("procurement:bid_start", make=_pk("published_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:bid_detail", make=_pk("sealed_bid"), get=_TODO, post=_TODO),
-    Entry("procurement:bid_edit", make=_pk("sealed_bid"), get=_TODO, post=_TODO),
-    Entry("procurement:bid_document_add", make=_pk("sealed_bid"), get=_TODO, post=_TODO),
-    Entry("procurement:bid_document_remove", make=_sealed_document, get=_TODO, post=_TODO),
-    Entry("procurement:bid_document_download", make=_sealed_document, get=_TODO, post=_TODO),
-    Entry("procurement:bid_submit", make=_pk("sealed_bid"), get=_TODO, post=_TODO),
-    Entry("procurement:bid_withdraw", make=_pk("sealed_bid"), get=_TODO, post=_TODO),
-    Entry("procurement:bid_receipt", make=_receipt, get=_TODO, post=_TODO),
-    Entry("procurement:evaluation_tender", make=_pk("opened_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:evaluation_panel", make=_pk("opened_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:evaluation_panel_moderator", make=_pk("opened_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:evaluation_panel_remove", make=_panel_member, get=_TODO, post=_TODO),
-    Entry("procurement:evaluation_declaration", make=_pk("opened_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:evaluation_bid", make=_opened_bid, get=_TODO, post=_TODO),
-    Entry("procurement:evaluation_bid_document", make=_opened_bid_document, get=_TODO, post=_TODO),
-    Entry("procurement:evaluation_moderate", make=_opened_bid, get=_TODO, post=_TODO),
-    Entry("procurement:evaluation_compliance", make=_opened_bid, get=_TODO, post=_TODO),
-    Entry("procurement:evaluation_scores", make=_pk("opened_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:evaluation_recommend", make=_pk("opened_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:evaluation_withdraw", make=_pk("opened_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:evaluation_standstill", make=_pk("opened_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:evaluation_award", make=_pk("opened_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:award_letter", make=_letter, get=_TODO, post=_TODO),
-    Entry("procurement:fps_system_detail", make=_pk("system"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_member_add", make=_pk("system"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_member_remove", make=_member_remove, get=_TODO, post=_TODO),
-    Entry("procurement:fps_lot_add", make=_pk("system"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_membership_admit", make=_pk("system"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_admit_from_round", make=_round, get=_TODO, post=_TODO),
-    Entry("procurement:fps_list", make=_pk("system"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_list_export", make=_list_export, get=_TODO, post=_TODO),
-    Entry("procurement:fps_membership_detail", make=_pk("place"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_membership_accept", make=_pk("place"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_membership_offer", make=_pk("place"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_membership_suspend", make=_pk("place"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_membership_reinstate", make=_pk("place"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_membership_remove", make=_pk("place"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_referral_detail", make=_pk("referral"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_referral_send", make=_pk("referral"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_referral_select", make=_select, get=_TODO, post=_TODO),
-    Entry("procurement:fps_referral_direct_award", make=_pk("referral"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_referral_cancel", make=_pk("referral"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_ipa_create", make=_pk("referral"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_received_detail", make=_pk("referral"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_ipa_detail", make=_pk("ipa"), get=_TODO, post=_TODO),
-    Entry("procurement:fps_ipa_pdf", make=_pk("ipa"), get=_TODO, post=_TODO),
 ]
