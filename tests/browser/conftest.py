@@ -65,7 +65,7 @@ def sign_in(page, user, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     if device is not None and "/accounts/two-factor/code/" in page.url:
-        page.get_by_label("Code").fill(next_unused_code(device))
+        page.get_by_label("Code", exact=True).fill(next_unused_code(device))
         page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state()
 
