@@ -425,6 +425,7 @@ def _open_zip(data: bytes, *, file_name: str) -> RawFile:
             f"The file {file_name} is not a real Excel workbook: it is damaged or only named like one. "
             f"{SAVE_AS_CSV}"
         ) from None
+    _refuse_zip_bomb(archive, file_name=file_name)
     if "xl/workbook.xml" not in names:
         csvs = [name for name in names if name.lower().endswith(".csv")]
         if csvs:
@@ -436,6 +437,25 @@ def _open_zip(data: bytes, *, file_name: str) -> RawFile:
             f"The file {file_name} is a ZIP archive, not an Excel workbook or a CSV file. {SAVE_AS_CSV}"
         )
     return _open_workbook(data, file_name=file_name)
+
+
+def _refuse_zip_bomb(archive: zipfile.ZipFile, *, file_name: str) -> None:
+    """Refuse a workbook whose parts unzip to more than the upload checks allow, before opening any.
+
+    Each part's size is read from the archive's directory; zipfile never unzips a part past its declared
+    size, so the sum bounds what openpyxl can unzip (a small file that unzips to gigabytes is refused).
+    """
+    from core.uploads import ZIP_MAX_ENTRIES, ZIP_MAX_UNPACKED_BYTES
+
+    entries = archive.infolist()
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > ZIP_MAX_UNPACKED_BYTES or len(entries) > ZIP_MAX_ENTRIES:
+        raise ImportRefused.one(
+            f"The file {file_name} is too large to open safely: unzipped, it would be "
+            f"{_megabytes(unpacked)}, and the largest workbook this service opens is "
+            f"{_megabytes(ZIP_MAX_UNPACKED_BYTES)} unzipped. "
+            f"{SAVE_AS_CSV}"
+        )
 
 
 def _open_workbook(data: bytes, *, file_name: str) -> RawFile:
