@@ -1,5 +1,7 @@
 """Storing private documents and serving them to the people allowed to read them."""
 
+import unicodedata
+
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils import timezone
@@ -22,7 +24,7 @@ def document_store(
     document = Document(
         organisation=organisation,
         title=title.strip() or checked.safe_name,
-        original_name=uploaded_file.name[:255],
+        original_name=_printable(uploaded_file.name)[:255],
         safe_name=checked.safe_name,
         content_type=checked.content_type,
         extension=checked.extension,
@@ -46,6 +48,11 @@ def document_store(
             document.file.delete(save=False)
             raise
     return document
+
+
+def _printable(name: str) -> str:
+    """The name as given, less control characters (a NUL cannot be stored in PostgreSQL's text)."""
+    return "".join(char for char in name or "" if unicodedata.category(char) != "Cc")
 
 
 def document_remove(*, document: Document, removed_by) -> Document:
