@@ -121,7 +121,7 @@ PAGES = {
         "/procurement/tenders/",
         "/procurement/providers/",
         "/contracts/",
-        "/contracts/quality/",
+        "/contracts/qa/visits/",
         "/accounts/password/",
         "/accounts/two-factor/",
         "/accessibility/",
