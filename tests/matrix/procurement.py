@@ -486,8 +486,6 @@ _SEALED = (
     "Sealed: before the deadline no council persona reaches the bid, not even its own tender's commissioners "
     "(404, like a missing bid); only the bidder's users read it."
 )
-_TODO = only({})
-
 ENTRIES = [
     Entry(
         "procurement:insurance_change",
@@ -906,15 +904,76 @@ ENTRIES = [
         get=only(_each(READERS, 200)),
         post=only(_each(READERS, 405)),
     ),
-    Entry("procurement:tender_detail", make=_pk("published_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:tender_edit", make=_pk("draft_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:tender_timetable", make=_pk("draft_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:tender_lot_add", make=_pk("draft_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:tender_criterion_add", make=_pk("draft_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:tender_required_document_add", make=_pk("draft_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:tender_document_add", make=_pk("draft_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:tender_part_remove", make=_part_remove, get=_TODO, post=_TODO),
-    Entry("procurement:tender_document_download", make=_tender_document, get=_TODO, post=_TODO),
-    Entry("procurement:tender_publish", make=_pk("draft_tender"), get=_TODO, post=_TODO),
-    Entry("procurement:tender_open", make=_pk("published_tender"), get=_TODO, post=_TODO),
+    Entry(
+        "procurement:tender_detail",
+        make=_pk("published_tender"),
+        get=only(_each(READERS, 200)),
+        other_get=_each(PROVIDERS, 200),
+        post=only({}, others=405),
+        note=_PUBLISHED,
+    ),
+    Entry(
+        "procurement:tender_edit",
+        make=_pk("draft_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 200)),
+    ),
+    Entry(
+        "procurement:tender_timetable",
+        make=_pk("draft_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 200)),
+    ),
+    Entry(
+        "procurement:tender_lot_add",
+        make=_pk("draft_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 200)),
+    ),
+    Entry(
+        "procurement:tender_criterion_add",
+        make=_pk("draft_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 200)),
+    ),
+    Entry(
+        "procurement:tender_required_document_add",
+        make=_pk("draft_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 200)),
+    ),
+    Entry(
+        "procurement:tender_document_add",
+        make=_pk("draft_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 200)),
+    ),
+    Entry(
+        "procurement:tender_part_remove",
+        make=_part_remove,
+        get=only({}, others=405),
+        post=only(_each(COMMISSIONERS, 302)),
+    ),
+    Entry(
+        "procurement:tender_document_download",
+        make=_tender_document,
+        get=only(_each(READERS, 200)),
+        other_get=_each(PROVIDERS, 200),
+        post=only({}, others=405),
+        note=_PUBLISHED,
+    ),
+    Entry(
+        "procurement:tender_publish",
+        make=_pk("draft_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 302)),
+    ),
+    Entry(
+        "procurement:tender_open",
+        make=_pk("published_tender"),
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 400)),
+        **_refused_post(COMMISSIONERS),
+        note="Before the submission deadline the bids cannot be opened: the confirmation is refused (400).",
+    ),
 ]
