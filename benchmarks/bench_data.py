@@ -471,7 +471,7 @@ def write_fixture(
     from accounts.models import Organisation, OrganisationKind, Role, User
     from commissioning.models import BusinessCase
     from contracts.models import Contract
-    from coproduction.models import Consultation
+    from coproduction.selectors import consultations_for_user
     from needs.models import Observation
     from procurement.models import IndividualPlacementAgreement, PurchasingSystem, Referral, Tender
 
@@ -523,9 +523,12 @@ def write_fixture(
     ]
     # Northshire's approvers first: they have the demo's business cases waiting.
     approvers.sort(key=lambda a: (0 if "northshire" in a["email"] else 1, a["email"]))
-    consultations = list(Consultation.objects.values_list("pk", flat=True))
+    # Only the consultations each forum was invited to (the demo's are Northshire's forum's).
     forum = [
-        {**login(user), "ids": {"consultations": consultations}}
+        {
+            **login(user),
+            "ids": {"consultations": list(consultations_for_user(user).values_list("pk", flat=True))},
+        }
         for user in User.objects.filter(
             role_assignments__role=Role.FORUM_MEMBER, email__contains="bench"
         ).order_by("email")
@@ -562,7 +565,10 @@ def write_fixture(
     fixture = {
         "marker": marker(),
         "otp": otp_enabled(),
-        "systems": list(PurchasingSystem.objects.values_list("pk", flat=True)),
+        # The bench purchasing system: every authority is a member (the demo's has two).
+        "systems": list(
+            PurchasingSystem.objects.filter(name__startswith="Bench").values_list("pk", flat=True)
+        ),
         "commissioners": commissioners,
         "approvers": approvers,
         "forum": forum,
