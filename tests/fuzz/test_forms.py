@@ -373,6 +373,17 @@ def _contract(world):
     return world.chain.contract
 
 
+def _bid(world):
+    """A published tender and the provider's bid on it, made on first use (only the bid pages need it)."""
+    if not hasattr(world, "bid"):
+        from procurement.services import submissions as bids
+        from procurement.tests.tenders.conftest import publish
+
+        tender = publish(world.commissioner, reference="NS-FUZZ-BID")
+        world.bid = bids.submission_start(tender=tender, lot=tender.lots.get(number=1), actor=world.provider)
+    return world.bid
+
+
 # (route name, persona, the URL's arguments)
 PAGES = [
     ("needs:capacity_create", "commissioner", lambda w: []),
@@ -400,6 +411,8 @@ PAGES = [
     ("procurement:setting_add", "provider", lambda w: []),
     ("procurement:policy_add", "provider", lambda w: []),
     ("contracts:return_submit", "provider", lambda w: [_contract(w).pk]),
+    ("procurement:bid_edit", "provider", lambda w: [_bid(w).pk]),
+    ("procurement:clarification_ask", "provider", lambda w: [_bid(w).tender_id]),
     ("core:document_list", "provider", lambda w: []),
 ]
 
