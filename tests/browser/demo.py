@@ -43,13 +43,10 @@ def demo_server(django_db_setup, django_db_blocker):
 
 
 def demo_context(browser, base_url: str, role: str, *, width: int = 1200, height: int = 900):
-    """A browser context signed in as the role's demo login. The Content Security Policy is bypassed
-    only so that axe-core can be added to the page."""
+    """A browser context signed in as the role's demo login."""
     from accounts.models import User
 
-    context = browser.new_context(
-        base_url=base_url, viewport={"width": width, "height": height}, bypass_csp=True
-    )
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(15_000)
     sign_in(page, User.objects.get(email=DEMO_ROLES[role]), password=settings.DEMO_PASSWORD)
