@@ -71,7 +71,8 @@ LINKS_JS = """() => {
   }
   for (const form of document.querySelectorAll('form')) {
     if ((form.getAttribute('method') || 'get').toLowerCase() !== 'get') continue;
-    const url = new URL(form.action || location.href);
+    // Not form.action: a field named "action" (the support admin's) would stand in for it.
+    const url = new URL(form.getAttribute('action') || '', location.href);
     const params = new URLSearchParams();
     for (const [name, value] of new FormData(form)) {
       if (typeof value === 'string') params.append(name, value);
