@@ -568,6 +568,7 @@ ENTRIES = [
         make=_pk("profile"),
         get=only({}, others=405),
         post=only(_each(COMMISSIONERS, 400)),
+        other_post=_each(COMMISSIONERS, 400),
         missing_post=_each(COMMISSIONERS, 404),
         note="Any council's commissioners record a financial check on any provider's pack (empty: 400).",
     ),
