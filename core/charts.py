@@ -232,7 +232,6 @@ def _open_svg(*, chart_id: str, title: str, description: str, width: int, height
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {width} {_num(height)}" '
         f'width="{width}" height="{_num(height)}" class="app-chart__svg" '
-        f'style="display:block;width:100%;max-width:{width}px;height:auto" '
         f'font-family="{escape(FONT_FAMILY)}">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>'

@@ -595,4 +595,4 @@ def test_the_profile_makes_the_same_number_of_queries_for_10_or_2000_observation
     with django_assert_max_num_queries(small):
         response = client.get(PROFILE)
     assert "Ward 79" in response.content.decode()
-    assert small <= 20
+    assert small <= 21  # one more since two-factor sign-in checks the session's authenticator app
