@@ -40,6 +40,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r accounts needs commissioning coproduction procurement contracts core dashboard config -x '*/tests/*,*/migrations/*' -lll
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -2,6 +2,8 @@
 
 import rules
 
+from core.rules import is_support_staff
+
 from .models import Role
 
 
@@ -31,3 +33,5 @@ is_staff_admin = has_role(Role.STAFF_ADMIN)
 rules.add_perm("accounts.change_own_password", rules.is_authenticated & rules.is_active)
 # Support: a staff admin removes a person's authenticator app when they lose it.
 rules.add_perm("accounts.reset_two_factor", is_staff_admin)
+# Subject access: the operator's staff admins export what is held about anyone, in any organisation.
+rules.add_perm("accounts.export_subject_data", is_staff_admin & is_support_staff)

@@ -14,7 +14,6 @@ import decimal
 import json
 from typing import Any
 
-import rules
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
@@ -22,8 +21,6 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.models import AuditAction, AuditEvent, Document, Notification
-
-from .rules import is_staff_admin
 
 # The person's own words, given in full: model label → text fields.
 WRITTEN_TEXT = {
@@ -35,16 +32,6 @@ SEALED_LABELS = {"procurement.submission", "procurement.submissionanswer", "proc
 # Covered by their own sections, or copies kept by django-simple-history (the profile's history has its
 # own section; other models' history repeats who changed them).
 OWN_SECTIONS = {"accounts.roleassignment", "core.notification", "core.document"}
-
-
-@rules.predicate
-def is_support_staff(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
-
-
-# The operator's staff admins, across every organisation (they run the service for all of them).
-if not rules.perm_exists("accounts.export_subject_data"):
-    rules.add_perm("accounts.export_subject_data", is_staff_admin & is_support_staff)
 
 
 def _value(value: Any) -> Any:

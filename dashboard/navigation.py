@@ -40,6 +40,7 @@ NAVIGATION = [
     NavItem("Documents", "core:document_list", "core.view_documents"),
     NavItem("Notifications", "core:notification_list", "core.view_notifications"),
     NavItem("Audit log", "core:audit_log", "core.view_audit_log"),
+    NavItem("Subject access", "accounts:subject_access", "accounts.export_subject_data"),
 ]
 
 # Each stage's own pages, shown under the service navigation on every page of that app.

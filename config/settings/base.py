@@ -269,3 +269,11 @@ OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", default=SERVICE_NAME)
 OCDS_LICENSE = env(
     "OCDS_LICENSE", default="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 )
+
+# Personal data is kept this many days, then deleted or anonymised (`manage.py apply_retention`, nightly).
+RETENTION = {
+    "sign_in_records": env.int("RETENTION_SIGN_IN_DAYS", default=365),
+    "notifications": env.int("RETENTION_NOTIFICATION_DAYS", default=365),
+    "deactivated_accounts": env.int("RETENTION_DEACTIVATED_ACCOUNT_DAYS", default=730),
+    "placements": env.int("RETENTION_PLACEMENT_DAYS", default=2192),
+}
