@@ -247,16 +247,9 @@ def build(fixture_path: Path) -> dict:
     if otp_enabled():
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        staff = User.objects.filter(
-            role_assignments__role__in=[
-                Role.COMMISSIONER,
-                Role.LEAD_COMMISSIONER,
-                Role.EVALUATOR,
-                Role.FINANCE_APPROVER,
-                Role.LEGAL_APPROVER,
-                Role.STAFF_ADMIN,
-            ]
-        ).distinct()
+        from accounts.two_factor import TWO_FACTOR_ROLES
+
+        staff = User.objects.filter(role_assignments__role__in=TWO_FACTOR_ROLES).distinct()
         existing = set(TOTPDevice.objects.values_list("user_id", flat=True))
         new_devices = []
         for user in staff:
