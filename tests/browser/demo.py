@@ -49,6 +49,7 @@ def demo_context(browser, base_url: str, role: str, *, width: int = 1200, height
     context = browser.new_context(base_url=base_url, viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    sign_in(page, User.objects.get(email=DEMO_ROLES[role]), password=settings.DEMO_PASSWORD)
+    user = User.objects.get(email=DEMO_ROLES[role])
+    sign_in(page, user, password=settings.DEMO_PASSWORD, fresh_codes=False)
     assert page.url.rstrip("/") == base_url, f"{role} could not sign in: {page.url}"
     return context, page
