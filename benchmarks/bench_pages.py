@@ -91,11 +91,10 @@ def main() -> None:
     import django
 
     django.setup()
+    from bench_client import sign_in
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import User
 
@@ -107,12 +106,7 @@ def main() -> None:
         if email not in clients:
             client = Client(HTTP_HOST="localhost")
             user = User.objects.get(email=email)
-            client.force_login(user)
-            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-            if device:
-                session = client.session
-                session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-                session.save()
+            sign_in(client, user)
             clients[email] = client
         client = clients[email]
         client.get(path)  # warm-up

@@ -113,23 +113,13 @@ def main() -> None:
     import django
 
     django.setup()
+    from bench_client import sign_in
     from django.db import connection
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from contracts.models.quality import QAVisit
 
     client = Client(HTTP_HOST="localhost")
-
-    def sign_in(person) -> None:
-        """Signed in, and (for council staff) verified with their authenticator app, as after sign-in."""
-        client.force_login(person)
-        device = TOTPDevice.objects.filter(user=person, confirmed=True).first()
-        if device is not None:
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
 
     def download(visit) -> bytes:
         response = client.get(f"/contracts/qa/visits/{visit.pk}/report.pdf")
@@ -141,7 +131,7 @@ def main() -> None:
     paragraphs, visit, pages = 6, None, 0
     for _ in range(5):
         visit, officer = make_visit(paragraphs)
-        sign_in(officer)
+        sign_in(client, officer)
         pages = page_count(download(visit))
         if pages == options.pages:
             break

@@ -9,12 +9,14 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 import requests
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
+from bench_client import sign_in
 from bench_http import csrf_token, https_url, post_headers, through_proxy_hop
 from bench_spike import DOCUMENT_BYTES, make_pdf
 from results import replace_section
@@ -71,3 +73,20 @@ def test_a_benchmark_rewrites_its_own_section_of_the_results_only(tmp_path):
     text = results.read_text()
     assert text.count("## PDF") == 1 and "second" in text and "## Load\nfirst" in text
     assert text.index("## Load") < text.index("## PDF")
+
+
+@pytest.mark.django_db
+def test_the_page_benchmarks_sign_council_staff_in_past_the_code_step(monkeypatch, commissioner_northshire):
+    """Without it a commissioner's pages answer with the code step, and the benchmark times a redirect."""
+    from django.test import Client
+    from django.test.client import ClientMixin
+
+    root_conftest = sys.modules["conftest"]
+    # Django's own force_login, not the tests' verified one: the benchmarks run outside pytest.
+    monkeypatch.setattr(ClientMixin, "force_login", root_conftest._django_force_login)
+    unverified = Client()
+    unverified.force_login(commissioner_northshire)
+    assert unverified.get("/").status_code == 302
+    client = Client()
+    sign_in(client, commissioner_northshire)
+    assert client.get("/").status_code == 200
