@@ -227,6 +227,10 @@ def test_status_change_confirms_then_approves(request, spec):
     url = reverse("commissioning:spec_status", args=[spec.pk])
     confirm = c.get(url, {"action": "approve"})
     assert confirm.status_code == 200 and "Approve version 1" in confirm.text
+    # A POST must name its step: one that names none approves nothing.
+    assert c.post(url).status_code == 400
+    spec.refresh_from_db()
+    assert spec.status == SpecificationStatus.DRAFT
     assert c.post(url, {"action": "approve"}).status_code == 302
     spec.refresh_from_db()
     assert spec.status == SpecificationStatus.APPROVED

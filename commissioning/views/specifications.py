@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -171,8 +171,13 @@ def spec_edit(request, pk):
 def spec_status(request, pk):
     specification = get_specification_for_user_or_404(request.user, pk)
     latest = services.latest_version(specification)
-    name = request.POST.get("action") if request.method == "POST" else request.GET.get("action")
-    name = name or next(iter(PAGE_TRANSITIONS))
+    if request.method == "POST":
+        # The step must be named: a POST that names none changes nothing (it once approved by default).
+        name = request.POST.get("action")
+        if name is None:
+            raise BadRequest("No action was given")
+    else:
+        name = request.GET.get("action") or next(iter(PAGE_TRANSITIONS))
     if name not in PAGE_TRANSITIONS or latest is None:
         raise Http404
     label = PAGE_TRANSITIONS[name].format(number=latest.number)

@@ -110,8 +110,9 @@ ENTRIES = [
         "commissioning:spec_status",
         make=specification,
         get=_status(COMMISSIONERS, 200),
-        post=_status(COMMISSIONERS, 302),
-        note="The page confirms approving the draft; posting it approves and locks the version.",
+        post=_status(COMMISSIONERS, 400),
+        note="The page confirms approving the draft; posting it with its action approves and locks the "
+        "version. A POST that names no action is refused (it once approved by default).",
     ),
     Entry("commissioning:spec_version", make=specification_version, get=_status(STAFF, 200), post=GET_ONLY),
     Entry("commissioning:spec_pdf", make=specification_version, get=_status(STAFF, 200), post=PDF_POST),
