@@ -37,6 +37,7 @@ from ..models import (
     DecisionOutcome,
     DecisionStep,
     FundingSource,
+    IntentionStatus,
 )
 
 S = BusinessCaseStatus
@@ -349,7 +350,11 @@ def business_case_update(
     changed = [field for field, value in new.items() if getattr(case, field) != value]
     with transaction.atomic():
         # Only while still editable: a submission racing this edit wins, and the edit is refused.
-        locked = BusinessCase.objects.select_for_update().filter(pk=case.pk, status__in=EDITABLE).first()
+        locked = (
+            BusinessCase.objects.select_for_update(no_key=True)
+            .filter(pk=case.pk, status__in=EDITABLE)
+            .first()
+        )
         if locked is None:
             case.refresh_from_db(fields=["status"])
             raise _not_at_step(case, "changed")
@@ -500,6 +505,8 @@ def _decide(
                 "decision": decision.pk,
             },
         )
+        if to == S.CABINET_APPROVED:
+            _take_intention_forward(case, actor)
         step_label = DecisionStep(step).label
         outcome_label = DecisionOutcome(outcome).label.lower()
         _notify(
@@ -528,6 +535,26 @@ def _decide(
                 "record its decision with the meeting date and minute reference.",
             )
     return decision
+
+
+def _take_intention_forward(case: BusinessCase, actor) -> None:
+    """Cabinet's approval takes the case's intention forward: proposed → being taken forward.
+
+    Only a proposed intention moves (and only if no one moved it meanwhile): one a commissioner has
+    already marked completed or withdrawn keeps the status they gave it.
+    """
+    if case.intention_id is None:
+        return
+    proposed = CommissioningIntention.objects.filter(pk=case.intention_id, status=IntentionStatus.PROPOSED)
+    moved = proposed.update(status=IntentionStatus.ACTIVE)
+    if moved:
+        intention = CommissioningIntention.objects.get(pk=case.intention_id)
+        audit_record(
+            action=AuditAction.TRANSITION,
+            actor=actor,
+            target=intention,
+            detail={"from": IntentionStatus.PROPOSED, "to": IntentionStatus.ACTIVE, "business_case": case.pk},
+        )
 
 
 def business_case_finance_decide(

@@ -389,3 +389,28 @@ def test_can_decide_matches_the_services(people):
     assert services.can_decide(people["finance"], case)
     assert not services.can_decide(people["legal"], case)
     assert not services.can_decide(people["author"], case)
+
+
+@pytest.mark.parametrize(
+    ("status", "after"),
+    [("proposed", "active"), ("withdrawn", "withdrawn"), ("completed", "completed")],
+)
+def test_cabinet_approval_takes_a_proposed_intention_forward(people, status, after):
+    from commissioning.services.intentions import intention_set_status
+    from commissioning.tests.test_intentions import intention_for
+
+    intention = intention_for(people["author"])
+    intention_set_status(intention=intention, actor=people["author"], status=status)
+    case = case_for(people["author"], intention=intention)
+    for move in ROUTES[S.LEGAL_APPROVED]:
+        if move == "submit":
+            services.business_case_submit(case=case, actor=people["author"])
+        else:
+            decide(case, people, *move)
+        intention.refresh_from_db()
+        assert intention.status == status  # Finance's and Legal's approvals leave it alone
+    decide(case, people, DecisionStep.CABINET, "approved")
+    intention.refresh_from_db()
+    assert intention.status == after
+    moves = AuditEvent.objects.filter(action=AuditAction.TRANSITION, target_id=str(intention.pk))
+    assert moves.filter(detail__business_case=case.pk).count() == (1 if status == "proposed" else 0)
