@@ -80,19 +80,30 @@ SUPPORT_PERMISSIONS = {
     "core": ("view",),
     "django_celery_beat": ("view", "add", "change", "delete"),
 }
+# The cycle's apps whose records the support admin shows read-only (changes go through the audited
+# services): support staff may view only the models those apps register there. A model left out on
+# purpose, such as a sealed bid or a child's referral, so gets no permission at all.
+SUPPORT_READ_ONLY_APPS = ("coproduction", "procurement", "contracts")
+
+
+def _support_permission_wanted(permission: Permission) -> bool:
+    from django.contrib import admin
+
+    app_label = permission.content_type.app_label
+    action = permission.codename.split("_", 1)[0]
+    if app_label in SUPPORT_PERMISSIONS:
+        return action in SUPPORT_PERMISSIONS[app_label]
+    model = permission.content_type.model_class()
+    return action == "view" and model is not None and admin.site.is_registered(model)
 
 
 def support_group() -> Group:
     """The group that gives staff admins the support admin's permissions (kept up to date on each call)."""
     group, _ = Group.objects.get_or_create(name=SUPPORT_GROUP)
-    wanted = [
-        permission
-        for permission in Permission.objects.select_related("content_type").filter(
-            content_type__app_label__in=SUPPORT_PERMISSIONS
-        )
-        if permission.codename.split("_", 1)[0] in SUPPORT_PERMISSIONS[permission.content_type.app_label]
-    ]
-    group.permissions.set(wanted)
+    candidates = Permission.objects.select_related("content_type").filter(
+        content_type__app_label__in=[*SUPPORT_PERMISSIONS, *SUPPORT_READ_ONLY_APPS]
+    )
+    group.permissions.set([permission for permission in candidates if _support_permission_wanted(permission)])
     return group
 
 
