@@ -144,7 +144,7 @@ def _check_code(*, request, user: User, device: TOTPDevice, code: str, step: str
         return CodeResult(accepted=False, error=throttled)
     with transaction.atomic():
         # Lock the row so two requests with the same code cannot both pass (django-otp keeps last_t).
-        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        locked = TOTPDevice.objects.select_for_update(no_key=True).get(pk=device.pk)
         accepted = locked.verify_token(code)
     if accepted:
         return CodeResult(accepted=True)

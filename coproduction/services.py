@@ -169,7 +169,7 @@ def consultation_open(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        specification = ServiceSpecification.objects.select_for_update().get(pk=specification.pk)
+        specification = ServiceSpecification.objects.select_for_update(no_key=True).get(pk=specification.pk)
         if Consultation.objects.filter(
             version__specification=specification, status__in=(C.SCHEDULED, C.OPEN)
         ).exists():
@@ -256,7 +256,7 @@ def comment_add(*, actor, consultation: Consultation, section: str, text: str) -
         raise ValidationError({"text": f"Your comment must be {COMMENT_MAX_LENGTH} characters or fewer"})
     with transaction.atomic():
         # The status is checked again under a lock, so a comment cannot slip in as the consultation closes.
-        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        locked = Consultation.objects.select_for_update(no_key=True).get(pk=consultation.pk)
         if locked.status != C.OPEN:
             raise ValidationError(
                 "This consultation has closed: comments are no longer taken", code="not_open"

@@ -51,10 +51,12 @@ def audit_record(
     """Append one event to the log, inside the caller's transaction.
 
     The chain head is locked for the rest of the transaction, so concurrent writers append one at a
-    time and the chain never forks; if the caller's transaction rolls back, so does the event.
+    time and the chain never forks; if the caller's transaction rolls back, so does the event. A caller
+    that locked a row first locks it FOR NO KEY UPDATE (see tests/test_row_locks.py), or two writers
+    can deadlock between that row and the chain head.
     """
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        head, _ = AuditChainHead.objects.select_for_update(no_key=True).get_or_create(id=1)
         is_user = actor is not None and getattr(actor, "is_authenticated", False)
         event = AuditEvent(
             sequence=head.sequence + 1,

@@ -111,7 +111,7 @@ def notification_deliver_email(*, notification_id: int) -> bool:
     """
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.select_for_update(skip_locked=True, no_key=True)
             .select_related("recipient")
             .filter(pk=notification_id, emailed_at__isnull=True)
             .first()

@@ -271,7 +271,7 @@ def specification_edit(
     change_summary = (change_summary or "").strip()
     with transaction.atomic():
         # One writer at a time per specification, so version numbers never collide.
-        specification = ServiceSpecification.objects.select_for_update().get(pk=specification.pk)
+        specification = ServiceSpecification.objects.select_for_update(no_key=True).get(pk=specification.pk)
         latest = latest_version(specification)
         # Only an unlocked row is written: a version locked a moment ago is left alone. A blank change
         # summary keeps the draft's own.

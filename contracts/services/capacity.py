@@ -157,7 +157,7 @@ def capacity_sync(*, organisation, today: datetime.date | None = None) -> int:
     with transaction.atomic():
         # One sync per authority at a time (a retried task racing the daily run): the second waits for
         # the first's rows, then rewrites them, so the unique cell key is never hit twice.
-        type(organisation).objects.select_for_update().filter(pk=organisation.pk).first()
+        type(organisation).objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()
         cells = contracted_cells(organisation=organisation, today=today)
         years = sync_years(today)
         # Everything contracted from the current year on is rewritten; earlier years stay as they were.

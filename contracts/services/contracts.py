@@ -177,7 +177,7 @@ def contract_create_from_award(*, actor: User, award: Award, **values) -> Contra
         )
     with transaction.atomic():
         # Lock the award so two commissioners cannot both make its contract.
-        Award.objects.select_for_update().filter(pk=award.pk).first()
+        Award.objects.select_for_update(no_key=True).filter(pk=award.pk).first()
         if Contract.objects.filter(award=award).exists():
             raise InvalidTransition(f"{award.tender.reference} already has its contract.")
         values.setdefault("title", award.tender.title)
@@ -207,7 +207,7 @@ def contract_create_from_membership(*, actor: User, membership: Membership, **va
             "Only an active place with the overarching contract accepted can have a contract."
         )
     with transaction.atomic():
-        Membership.objects.select_for_update().filter(pk=membership.pk).first()
+        Membership.objects.select_for_update(no_key=True).filter(pk=membership.pk).first()
         if Contract.objects.filter(membership=membership, organisation_id=actor.organisation_id).exists():
             raise InvalidTransition("Your council already has a contract for this place.")
         values.setdefault("title", system.overarching_contract_title)

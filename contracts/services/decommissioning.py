@@ -143,7 +143,7 @@ def decommissioning_propose(
     detail = _validate_reason(reason, reason_detail)
     now = timezone.now()
     with transaction.atomic():
-        contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
         if contract.status != ContractStatus.LIVE:
             raise InvalidTransition(
                 f"Only a live contract can be decommissioned; {contract.reference} is "
@@ -378,7 +378,7 @@ def _lock_open_plan(decommissioning: Decommissioning) -> None:
     """Inside the write's transaction: hold the decommissioning's row so completion (which takes the same
     lock) cannot slip between this check and the write."""
     current = (
-        Decommissioning.objects.select_for_update()
+        Decommissioning.objects.select_for_update(no_key=True)
         .filter(pk=decommissioning.pk)
         .values_list("status", flat=True)
         .first()
@@ -526,7 +526,11 @@ def decommissioning_complete(
     with transaction.atomic():
         # Hold the row (as every exit plan write does) and count again, so a row re-opened meanwhile
         # cannot slip through.
-        list(Decommissioning.objects.select_for_update().filter(pk=decommissioning.pk).values_list("pk"))
+        list(
+            Decommissioning.objects.select_for_update(no_key=True)
+            .filter(pk=decommissioning.pk)
+            .values_list("pk")
+        )
         _refuse_unresolved(decommissioning)
         decommissioning = _move(
             decommissioning=decommissioning,

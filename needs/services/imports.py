@@ -139,7 +139,9 @@ def dataset_prepare(
     """Record a dataset about to be loaded; refuse a file already imported (a failed one may be retried)."""
     scope = dataset_scope(source=summary["source"], organisation=organisation)
     with transaction.atomic():
-        existing = Dataset.objects.select_for_update().filter(scope=scope, checksum=checksum).first()
+        existing = (
+            Dataset.objects.select_for_update(no_key=True).filter(scope=scope, checksum=checksum).first()
+        )
         if existing is not None and existing.status == DatasetStatus.FAILED:
             existing.delete()
         elif existing is not None:
@@ -437,7 +439,7 @@ def _replace_older_releases(dataset: Dataset) -> list[Dataset]:
     """Newer release of the same series in the same scope: older datasets lose the periods it covers."""
     years = set(dataset.periods)
     older = (
-        Dataset.objects.select_for_update()
+        Dataset.objects.select_for_update(no_key=True)
         .filter(scope=dataset.scope, series=dataset.series, status=DatasetStatus.COMPLETE)
         .exclude(pk=dataset.pk)
         .order_by("-imported_at")
