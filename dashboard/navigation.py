@@ -1,8 +1,10 @@
 """The service navigation: which links each person sees. Each entry names its permission."""
 
 from dataclasses import dataclass
+from functools import cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -99,24 +101,39 @@ SECTIONS: dict[str, tuple[str, list[NavItem]]] = {
 }
 
 
+@cache
+def _address(url_name: str, prefix: str, urlconf) -> str:
+    return reverse(url_name, urlconf=urlconf)
+
+
+def _url(url_name: str) -> str:
+    """The entry's address, worked out once per URL configuration (every page shows some 30 links)."""
+    return _address(url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 def _section_of(url: str) -> str:
     """The top-level part of an address: /commissioning/intentions/ -> /commissioning/."""
     first = url.strip("/").split("/")[0]
     return f"/{first}/" if first else "/"
 
 
+def _under(path: str, url: str) -> bool:
+    return path == url if url == "/" else path.startswith(url)
+
+
 def _mark_current(items: list[dict], current_path: str, *, by_section: bool = False) -> list[dict]:
-    """The current item is the one whose address is the longest start of the page's address. For the
-    service navigation, where several entries share a section (/procurement/), a page no entry's
-    address starts marks the section's first entry."""
+    """The current item is the one whose address is the longest start of the page's address; Home ("/")
+    only on the home page itself. For the service navigation, where several entries share a section
+    (/procurement/), a page no entry's address starts marks the section's first entry, and a page of
+    no entry's section (the evidence chain, /evidence/) marks none."""
     current = max(
-        (item for item in items if current_path.startswith(item["url"])),
+        (item for item in items if _under(current_path, item["url"])),
         key=lambda item: len(item["url"]),
         default=None,
     )
-    if by_section and (current is None or current["url"] == "/"):
+    if by_section and current is None:
         section = _section_of(current_path)
-        current = next((item for item in items if _section_of(item["url"]) == section), current)
+        current = next((item for item in items if _section_of(item["url"]) == section), None)
     for item in items:
         item["active"] = item is current
     return items
@@ -131,7 +148,7 @@ def navigation_for(user, current_path: str, *, unread: int = 0) -> list[dict]:
         label = item.label
         if item.url_name == "core:notification_list" and unread:
             label = f"{label} ({unread} unread)"
-        items.append({"label": label, "url": reverse(item.url_name)})
+        items.append({"label": label, "url": _url(item.url_name)})
     return _mark_current(items, current_path, by_section=True)
 
 
@@ -140,5 +157,5 @@ def section_navigation_for(user, namespace: str, current_path: str) -> dict | No
     if namespace not in SECTIONS:
         return None
     title, entries = SECTIONS[namespace]
-    items = [{"label": e.label, "url": reverse(e.url_name)} for e in entries if e.shown_to(user)]
+    items = [{"label": e.label, "url": _url(e.url_name)} for e in entries if e.shown_to(user)]
     return {"title": title, "items": _mark_current(items, current_path)} if items else None

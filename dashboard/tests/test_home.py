@@ -139,6 +139,15 @@ def test_the_service_navigation_marks_the_section_the_page_is_in(
     assert marked.startswith(current + "<")
 
 
+@pytest.mark.parametrize("url", ["/review/lessons/", "/evidence/gaps/5-10/ASD/"])
+def test_pages_of_no_section_mark_no_entry_not_home(client, commissioner_northshire, url):
+    client.force_login(commissioner_northshire)
+    response = client.get(url)
+    assert response.status_code == 200
+    marked = 'aria-current="page"><strong class="govuk-service-navigation__active-fallback">'
+    assert marked not in response.text
+
+
 def test_forum_members_see_open_consultations_and_new_answers(client, commissioner_northshire, forum_member):
     from dashboard.demo import commissioning as demo_commissioning
 
