@@ -1,11 +1,41 @@
-"""Fail closed on two-factor sign-in: until a session is verified, private pages send the person to it."""
+"""Sessions: the idle timeout, and failing closed on two-factor sign-in (until a session is verified,
+private pages send the person to the code step)."""
 
+import time
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from .two_factor import two_factor_device, two_factor_pending
+
+# When the session's idle timer was last pushed back (seconds since the epoch), kept in the session.
+REFRESHED_SESSION_KEY = "idle_refreshed"
+
+
+def _now() -> float:
+    return time.time()
+
+
+class IdleTimeoutMiddleware:
+    """Right after SessionMiddleware: each request from a signed-in person pushes the session's expiry
+    back to SESSION_COOKIE_AGE (30 minutes) from now, but writes the session at most once every
+    SESSION_REFRESH_SECONDS, not on every request (a database write and commit each time, under load a
+    good part of a page's cost). The idle timeout is so between 29 and 30 minutes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if SESSION_KEY in session:
+            now = _now()
+            if now - session.get(REFRESHED_SESSION_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[REFRESHED_SESSION_KEY] = now  # modified: saved with a new expiry as the response goes
+        return self.get_response(request)
 
 
 class TwoFactorMiddleware:

@@ -1,10 +1,13 @@
 """Signing in and out: email and password, lockout after repeated failures, idle timeout."""
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import PASSWORD
 from core.models import AuditAction, AuditEvent
@@ -103,9 +106,45 @@ def test_after_an_idle_timeout_the_sign_in_page_says_why(client, commissioner_no
     assert AuditEvent.objects.get(action=AuditAction.LOGOUT).detail == {"reason": "timeout"}
 
 
-def test_sessions_end_after_30_idle_minutes_and_each_request_extends_them():
+def test_sessions_end_after_30_idle_minutes_and_use_extends_them(
+    client, commissioner_northshire, monkeypatch
+):
+    """A request pushes the end back to 30 minutes from then, writing the session at most once a minute."""
+    from django.contrib.sessions.models import Session
+
+    from accounts import middleware
+
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    clock = [1_000_000.0]
+    monkeypatch.setattr(middleware, "_now", lambda: clock[0])
+    client.force_login(commissioner_northshire)
+    key = client.session.session_key
+
+    def expiry():
+        return Session.objects.get(session_key=key).expire_date
+
+    client.get(reverse("dashboard:home"))
+    first = expiry()
+    clock[0] += 30  # half a minute later: no write
+    Session.objects.filter(session_key=key).update(expire_date=first - datetime.timedelta(minutes=5))
+    client.get(reverse("dashboard:home"))
+    assert expiry() == first - datetime.timedelta(minutes=5)
+    clock[0] += 31  # over a minute since the last write: 30 minutes from now again
+    client.get(reverse("dashboard:home"))
+    assert expiry() > first - datetime.timedelta(seconds=5)
+    assert (expiry() - timezone.now()) > datetime.timedelta(minutes=29, seconds=50)
+
+
+def test_the_keep_alive_writes_the_session_whenever_it_is_called(client, commissioner_northshire):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(commissioner_northshire)
+    client.get(reverse("dashboard:home"))
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + datetime.timedelta(minutes=2))
+    client.post(reverse("accounts:keep_alive"), headers={"X-Requested-With": "fetch"})
+    remaining = Session.objects.get(session_key=key).expire_date - timezone.now()
+    assert remaining > datetime.timedelta(minutes=29, seconds=50)
 
 
 def test_pages_warn_before_the_idle_timeout(client, commissioner_northshire):

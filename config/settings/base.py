@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle timeout: a signed-in session's expiry moves on with use (written at most once a minute).
+    "accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -121,9 +123,11 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60  # reset links work for 3 days, once
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions end after 30 idle minutes; every request pushes the end back.
+# Sessions end after 30 idle minutes; every request pushes the end back, writing the session at most
+# once a minute (accounts.middleware.IdleTimeoutMiddleware), not on each request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_WARNING_SECONDS = 5 * 60
 SESSION_COOKIE_HTTPONLY = True
