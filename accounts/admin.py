@@ -13,6 +13,13 @@ class RoleAssignmentInline(admin.TabularInline):
     fields = ["role", "granted_at"]
     readonly_fields = ["granted_at"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "role":
+            # A table's column heading does not label the select in each row: name it for screen readers.
+            formfield.widget.attrs["aria-label"] = "Role"
+        return formfield
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdminMixin, SimpleHistoryAdmin):

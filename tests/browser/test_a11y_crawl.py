@@ -30,10 +30,6 @@ demo_server = demo.demo_server  # the fixture
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 PER_PATTERN = 3
-# SUPPORT_ADMIN: the support admin (/support/, Django's admin) is crawled for broken links and errors
-# but not yet checked by axe-core: its filter links are smaller than 24 px (target-size), its breadcrumb
-# links are told apart by colour alone (link-in-text-block), and two of its fields have no label (the
-# date and time halves of a schedule, the role of a role assignment). Those need the admin's templates.
 # axe-core checks the first page of each URL pattern per role; the others are checked for their status
 # and links (and a page alike to one checked, by any role, is not checked again).
 AXE_PER_PATTERN = 1
@@ -209,9 +205,7 @@ def crawl(browser, base_url: str, role: str, email: str, checked: set[str]) -> C
             landed = urlsplit(page.url)
             seen.add(landed.path + (f"?{landed.query}" if landed.query else ""))
             structure = hashlib.sha256(page.evaluate(STRUCTURE_JS).encode()).hexdigest()
-            if path.startswith("/support/"):  # see SUPPORT_ADMIN
-                result.skipped["axe: the support admin"] += 1
-            elif structure in checked and len(result.visited) > 1:  # the home page checks the role's header
+            if structure in checked and len(result.visited) > 1:  # the home page checks the role's header
                 result.skipped["axe: same structure as a page checked"] += 1
             elif axed[pattern_of(path)] >= AXE_PER_PATTERN:
                 result.skipped["axe: pattern checked"] += 1
