@@ -158,3 +158,13 @@ def test_a_migrate_brings_the_support_group_up_to_date(staff_admin):
     assert not group.permissions.exists()
     _refresh_support_group(sender=list(apps.get_app_configs())[-1])
     assert User.objects.get(pk=staff_admin.pk).has_perm("procurement.view_tender")
+
+
+def test_every_support_admin_field_has_a_label(client, staff_admin):
+    """Django's admin leaves the halves of a date and time, and the selects of a table, unlabelled."""
+    client.force_login(staff_admin)
+    clocked = client.get("/support/django_celery_beat/clockedschedule/add/").text
+    assert '<label for="id_clocked_time_0">' in clocked and '<label for="id_clocked_time_1">' in clocked
+    person = client.get(reverse("admin:accounts_user_change", args=[staff_admin.pk])).text
+    assert 'aria-label="Role"' in person
+    assert "css/support-admin" in person  # its own stylesheet, from the service (no inline style)
