@@ -74,6 +74,9 @@ SKIPPED = {
 # Routes whose path holds words rather than ids: the arguments to request them with.
 WORD_ARGS = {
     "needs:profile_download": ["/needs/profile/download.csv", "/needs/profile/download.xlsx"],
+    "contracts:contract_list_export": ["/contracts/download.csv", "/contracts/download.xlsx"],
+    # Every status, not only the visits still to happen (the council's default).
+    "contracts:qa_visit_list_export": ["/contracts/qa/visits/download.csv?status="],
     "needs:gap_detail": ["/needs/gaps/5-10/ASD/"],
     "dashboard:gap_evidence": ["/evidence/gaps/5-10/ASD/"],
 }
@@ -183,6 +186,11 @@ def test_the_walk_finds_the_lists():
     names = {name for name, _ in PAGES}
     assert {"commissioning:intention_list", "procurement:tender_list", "contracts:contract_list"} <= names
     assert "needs:profile_download" in names
+    assert {
+        "contracts:contract_list_export",
+        "contracts:qa_visit_list_export",
+        "contracts:check_list_export",
+    } <= names
 
 
 def _published_to_providers() -> list[str]:
@@ -244,8 +252,12 @@ OWN_LISTS = {
         "/procurement/fps/referrals/",
         "/procurement/fps/agreements/",
         "/contracts/",
+        "/contracts/download.csv",
+        "/contracts/download.xlsx",
         "/contracts/qa/visits/",
+        "/contracts/qa/visits/download.csv?status=",
         "/contracts/decommissioning/",
+        "/contracts/annual-checks/download.csv",
     ],
     "provider_riverside": ["/documents/", "/notifications/", "/procurement/bids/", "/procurement/tenders/"],
 }

@@ -6,6 +6,7 @@ from ..views import checks as views
 
 urlpatterns = [
     path("annual-checks/", views.check_list, name="check_list"),
+    path("annual-checks/download.csv", views.check_list_export, name="check_list_export"),
     path("annual-checks/<int:pk>/", views.check_detail, name="check_detail"),
     path("annual-checks/<int:pk>/verify/", views.check_verify, name="check_verify"),
     path("annual-checks/<int:pk>/fail/", views.check_fail, name="check_fail"),

@@ -7,6 +7,7 @@ from ..views import returns
 
 urlpatterns = [
     path("", views.contract_list, name="contract_list"),
+    path("download.<str:fmt>", views.contract_list_export, name="contract_list_export"),
     path("new/", views.contract_create, name="contract_create"),
     path("new/award/", views.contract_create_award, name="contract_create_award"),
     path("new/fps/", views.contract_create_fps, name="contract_create_fps"),

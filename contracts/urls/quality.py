@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/qa/visits/add/", views.qa_visit_add, name="qa_visit_add"),
     path("<int:pk>/qa/improvement-plans/new/", views.qa_plan_create, name="qa_plan_create"),
     path("qa/visits/", views.qa_visit_list, name="qa_visit_list"),
+    path("qa/visits/download.csv", views.qa_visit_list_export, name="qa_visit_list_export"),
     path("qa/visits/<int:pk>/", views.qa_visit_detail, name="qa_visit_detail"),
     path("qa/visits/<int:pk>/arrange/", views.qa_visit_arrange, name="qa_visit_arrange"),
     path("qa/visits/<int:pk>/cancel/", views.qa_visit_cancel, name="qa_visit_cancel"),

@@ -2,7 +2,7 @@
 
 - Council commissioners: the checks of the purchasing systems their authority leads or belongs to. A
   member authority reads each check's status and dates; the lead authority's lead commissioners also
-  read the evidence, download its documents, and verify or fail the check.
+  read the evidence, download its documents, and verify or fail the check. The list downloads as CSV.
 - Provider users: their own checks, and the evidence form.
 
 Reads go through `contracts.selectors.checks`, so a check out of reach answers 404 like a missing one.
@@ -19,8 +19,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.audit import audit_record
 from core.documents import document_response
+from core.exports import csv_response
 from core.forms import add_service_errors, posted_data, render_form
+from core.models import AuditAction
 from core.permissions import requires
 from procurement.models import Judgement
 
@@ -34,6 +37,7 @@ MANAGE = "contracts.checks_manage"
 OWN = "contracts.checks_own"
 EVIDENCE = "contracts.checks_evidence"
 PER_PAGE = 25
+LIST_ORDER = ("-year", "system__name", "provider__name", "pk")
 
 S = ProviderCheckStatus
 JUDGEMENTS = dict(Judgement.choices)
@@ -68,9 +72,7 @@ def check_list(request):
     form, checks, query = _filtered(request, all_checks)
     # Counts per status for the year chosen (every year when none is), whatever the status filter.
     counts = selectors.status_counts(all_checks.filter(year=query["year"]) if "year" in query else all_checks)
-    page = Paginator(checks.order_by("-year", "system__name", "provider__name", "pk"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(checks.order_by(*LIST_ORDER), PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "contracts/checks/check_list.html",
@@ -83,6 +85,35 @@ def check_list(request):
             "any_checks": all_checks.exists(),
         },
     )
+
+
+CHECK_LIST_HEADERS = ["Provider", "Purchasing system", "Year", "Evidence due", "Status"]
+
+
+@require_GET
+@requires(VIEW)
+def check_list_export(request):
+    """The list as CSV, with the list's filters and scope: every row, not one page."""
+    _form, checks, query = _filtered(request, selectors.checks_for_user(request.user))
+    rows = (
+        [
+            check.provider.name,
+            check.system.name,
+            check.year,
+            check.evidence_due_on,
+            check.get_status_display(),
+        ]
+        for check in checks.order_by(*LIST_ORDER).iterator(chunk_size=500)
+    )
+    response = csv_response(
+        filename=f"{request.user.organisation.name} annual checks.csv", headers=CHECK_LIST_HEADERS, rows=rows
+    )
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=request.user,
+        detail={"what": "annual checks list", "format": "csv", "filters": query},
+    )
+    return response
 
 
 @require_GET

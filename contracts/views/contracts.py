@@ -1,5 +1,6 @@
-"""Contract pages: the list, creating a contract (from an award, an FPS admission or a spot purchase),
-a contract's page, its KPIs and capacity, its risk rating and the review decision at its notice point.
+"""Contract pages: the list and its CSV and Excel downloads, creating a contract (from an award, an FPS
+admission or a spot purchase), a contract's page, its KPIs and capacity, its risk rating and the review
+decision at its notice point.
 
 A council's commissioners reach their authority's contracts and manage them; a provider's users read
 the contracts naming their provider. Reads go through `contracts.selectors`, so what a person may not
@@ -12,11 +13,15 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.audit import audit_record
+from core.exports import csv_response, xlsx_response
 from core.forms import posted_data, refusals_on, render_form
+from core.models import AuditAction
 from core.permissions import requires
 from needs.vocabulary import AGE_BAND_BY_CODE
 
@@ -47,27 +52,33 @@ PER_PAGE = 25
 # The list ------------------------------------------------------------------------------------------------
 
 
+def _list_filters(request, is_council: bool) -> tuple[ContractFilterForm, selectors.ContractFilters, dict]:
+    """The list's filter form, the filters it asks for (none while it is invalid) and their query."""
+    form = ContractFilterForm(
+        request.GET or None, providers=selectors.providers_in_scope(request.user), is_council=is_council
+    )
+    if not form.is_bound or not form.is_valid():
+        return form, selectors.ContractFilters(), {}
+    data = form.cleaned_data
+    filters = selectors.ContractFilters(
+        status=data.get("status") or "",
+        provider=data.get("provider"),
+        risk=data.get("risk") or "",
+        origin=data.get("origin") or "",
+    )
+    query = {
+        key: (value.pk if hasattr(value, "pk") else value)
+        for key, value in data.items()
+        if value not in (None, "")
+    }
+    return form, filters, query
+
+
 @require_GET
 @requires(VIEW)
 def contract_list(request):
     is_council = request.user.has_perm(MANAGE)
-    form = ContractFilterForm(
-        request.GET or None, providers=selectors.providers_in_scope(request.user), is_council=is_council
-    )
-    filters, query = selectors.ContractFilters(), {}
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.ContractFilters(
-            status=data.get("status") or "",
-            provider=data.get("provider"),
-            risk=data.get("risk") or "",
-            origin=data.get("origin") or "",
-        )
-        query = {
-            key: (value.pk if hasattr(value, "pk") else value)
-            for key, value in data.items()
-            if value not in (None, "")
-        }
+    form, filters, query = _list_filters(request, is_council)
     page = Paginator(selectors.contract_list(request.user, filters), PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -84,6 +95,73 @@ def contract_list(request):
         },
         status=400 if form.errors else 200,
     )
+
+
+def _source(contract) -> tuple[str, str]:
+    """Where the contract came from: the tender or purchasing system, and its lot (blank for a spot)."""
+    if contract.award_id:
+        tender, lot = contract.award.tender, contract.award.lot
+        return f"{tender.reference}: {tender.title}", f"Lot {lot.number}: {lot.title}"
+    if contract.membership_id:
+        lot = contract.membership.lot
+        return lot.system.name, f"{lot.code}: {lot.title}"
+    return "", ""
+
+
+def _export_row(contract, is_council: bool) -> list:
+    source, lot = _source(contract)
+    row = [
+        contract.reference,
+        contract.title,
+        contract.provider.name if is_council else contract.organisation.name,
+        contract.get_status_display(),
+        contract.get_origin_display(),
+        source,
+        lot,
+        contract.starts_on,
+        contract.ends_on,
+        contract.value,
+    ]
+    # The risk rating is the council's own view of the contract: the list shows it to the council only.
+    return [*row, contract.get_risk_rating_display()] if is_council else row
+
+
+@require_GET
+@requires(VIEW)
+def contract_list_export(request, fmt):
+    """The list as CSV or Excel, with the list's filters and scope: every row, not one page."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    is_council = request.user.has_perm(MANAGE)
+    _form, filters, query = _list_filters(request, is_council)
+    headers = [
+        "Reference",
+        "Title",
+        "Provider" if is_council else "Council",
+        "Status",
+        "Origin",
+        "Tender or purchasing system",
+        "Lot",
+        "Start date",
+        "End date",
+        "Total value (£)",
+        *(["Risk rating"] if is_council else []),
+    ]
+    rows = (
+        _export_row(contract, is_council)
+        for contract in selectors.contract_list_for_export(request.user, filters).iterator(chunk_size=500)
+    )
+    filename = f"{request.user.organisation.name} contracts.{fmt}"
+    if fmt == "csv":
+        response = csv_response(filename=filename, headers=headers, rows=rows)
+    else:
+        response = xlsx_response(filename=filename, headers=headers, rows=rows, sheet_title="Contracts")
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=request.user,
+        detail={"what": "contracts list", "format": fmt, "filters": query},
+    )
+    return response
 
 
 # Creating a contract -------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Quality assurance pages: a contract's visits and improvement plans, recording a visit against the
 checklist, the report and its PDF, the provider's progress on actions and the council's verification,
-and the list of overdue actions across an authority's contracts.
+the list of visits across contracts with its CSV download, and the list of overdue actions across an
+authority's contracts.
 
 The authority's commissioners do everything here. The provider's users read the reports issued on their
 contracts and the improvement plans, and post progress on the actions. Reads go through
@@ -8,6 +9,8 @@ contracts and the improvement plans, and post progress on the actions. Reads go 
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.audit import audit_record
 from core.documents import document_response
+from core.exports import csv_response
 from core.forms import ConfirmForm, ReasonForm, add_service_errors, posted_data, refusals_on, render_form
 from core.models import AuditAction
 from core.pdf import PdfView
@@ -91,15 +95,21 @@ def qa_contract(request, pk):
     )
 
 
+def _list_status(request, is_council: bool) -> str:
+    """The status the council's list is filtered by: the visits still to happen unless it asks for another
+    (`status=` for all of them); a provider's list is of issued reports anyway, so none."""
+    if not is_council:
+        return ""
+    status = request.GET.get("status", QAVisitStatus.SCHEDULED)
+    return status if status in QAVisitStatus.values else ""
+
+
 @require_GET
 @requires(VIEW)
 def qa_visit_list(request):
     """Visits across the person's contracts: for the council, filtered by status; for a provider, reports."""
     is_council = is_council_commissioner(request.user)
-    # The council starts from the visits still to happen; a provider sees only issued reports anyway.
-    status = request.GET.get("status", QAVisitStatus.SCHEDULED) if is_council else ""
-    if status not in QAVisitStatus.values:
-        status = ""
+    status = _list_status(request, is_council)
     visits = selectors.qa_visit_list_for_user(request.user, status=status)
     page = Paginator(visits, PER_PAGE).get_page(request.GET.get("page"))
     filters = [
@@ -115,9 +125,54 @@ def qa_visit_list(request):
             "filters": filters if is_council else [],
             "status": status,
             "query_string": f"status={status}" if status else "",
+            # The download always says which status, since none at all means the scheduled visits.
+            "export_query": urlencode({"status": status}) if is_council else "",
             "today": _today(),
         },
     )
+
+
+@require_GET
+@requires(VIEW)
+def qa_visit_list_export(request):
+    """The list as CSV, with the list's status filter and scope: every row, not one page."""
+    is_council = is_council_commissioner(request.user)
+    status = _list_status(request, is_council)
+    headers = [
+        "Contract reference",
+        "Contract",
+        "Provider" if is_council else "Council",
+        "Due by",
+        "Planned for",
+        "Visited on",
+        "Status",
+        "Overall rating",
+        "Open improvement actions",
+    ]
+    rows = (
+        [
+            visit.contract.reference,
+            visit.contract.title,
+            visit.contract.provider.name if is_council else visit.contract.organisation.name,
+            visit.due_on,
+            visit.planned_on,
+            visit.visited_on,
+            visit.get_status_display(),
+            # As on the list: the rating once the report is issued.
+            visit.get_overall_rating_display() if visit.status == QAVisitStatus.COMPLETED else "",
+            visit.open_action_count,
+        ]
+        for visit in selectors.qa_visit_list_for_export(request.user, status=status).iterator(chunk_size=500)
+    )
+    response = csv_response(
+        filename=f"{request.user.organisation.name} QA visits.csv", headers=headers, rows=rows
+    )
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=request.user,
+        detail={"what": "QA visits list", "format": "csv", "status": status},
+    )
+    return response
 
 
 @require_GET

@@ -3,13 +3,15 @@
 The downloads are found, not listed: every URL pattern whose view's module writes a download through
 core.exports (csv_response, xlsx_response), and nothing else in the apps may write CSV or a workbook
 itself. Each download is then filled with text starting = + - @ tab and carriage return, through the
-data that reaches it (an area's name, a setting imported from a file, a provider's name, a lot's title),
-and every cell of the file is checked.
+data that reaches it (an area's name, a setting imported from a file, a provider's name, a lot's title,
+a contract's reference, a tender's title, a purchasing system's name), and every cell of the file is
+checked.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import inspect
 import io
 import re
@@ -20,8 +22,11 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from contracts.models import ProviderCheck
+from contracts.tests.factories import make_contract
+from contracts.tests.quality.factories import scheduled_visit
 from core.exports import FORMULA_PREFIXES
-from dashboard.tests.factories import make_membership, make_system
+from dashboard.tests.factories import make_admission_contract, make_chain, make_membership, make_system
 from needs.tests.factories import add_observations, make_area, make_dataset, obs, standard_areas
 from needs.vocabulary import GeographicLevel
 from tests.urls_walk import all_routes
@@ -131,7 +136,70 @@ def _electronic_list(request):
     return lead, [reverse("procurement:fps_list_export", args=[system.pk, fmt]) for fmt in ("csv", "xlsx")]
 
 
-EXPORTS = {"needs:profile_download": _profile, "procurement:fps_list_export": _electronic_list}
+def _contracts(request):
+    """A contract from an award, one from a purchasing system and a spot purchase: every text column."""
+    commissioner = request.getfixturevalue("commissioner_northshire")
+    provider = request.getfixturevalue("oakfield")
+    provider.name = PLANTED[0]
+    provider.save()
+    chain = make_chain(commissioner, provider)
+    type(chain.tender).objects.filter(pk=chain.tender.pk).update(reference=PLANTED[1], title=PLANTED[2])
+    type(chain.award.lot).objects.filter(pk=chain.award.lot_id).update(title=PLANTED[3])
+    _system, lot = make_system(commissioner, name=PLANTED[4])
+    lot.code, lot.title = PLANTED[5], PLANTED[0]
+    lot.save()
+    make_admission_contract(commissioner, make_membership(lot, provider, commissioner), reference=PLANTED[2])
+    make_contract(
+        organisation=commissioner.organisation,
+        provider=provider,
+        created_by=commissioner,
+        reference=PLANTED[3],
+        title=PLANTED[4],
+    )
+    return commissioner, [reverse("contracts:contract_list_export", args=[fmt]) for fmt in ("csv", "xlsx")]
+
+
+def _qa_visits(request):
+    commissioner = request.getfixturevalue("commissioner_northshire")
+    provider = request.getfixturevalue("oakfield")
+    provider.name = PLANTED[0]
+    provider.save()
+    for reference, title in zip(PLANTED, reversed(PLANTED), strict=True):
+        contract = make_contract(
+            organisation=commissioner.organisation,
+            provider=provider,
+            created_by=commissioner,
+            reference=reference,
+            title=title,
+        )
+        scheduled_visit(contract)
+    return commissioner, [reverse("contracts:qa_visit_list_export") + "?status="]
+
+
+def _annual_checks(request):
+    lead = request.getfixturevalue("lead_northshire")
+    provider = request.getfixturevalue("oakfield")
+    provider.name = PLANTED[0]
+    provider.save()
+    for year, name in enumerate(PLANTED[1:], start=2021):
+        system, _lot = make_system(lead, name=name)
+        ProviderCheck.objects.create(
+            system=system,
+            provider=provider,
+            year=year,
+            requested_on=datetime.date(year, 4, 1),
+            evidence_due_on=datetime.date(year, 5, 13),
+        )
+    return lead, [reverse("contracts:check_list_export")]
+
+
+EXPORTS = {
+    "needs:profile_download": _profile,
+    "procurement:fps_list_export": _electronic_list,
+    "contracts:contract_list_export": _contracts,
+    "contracts:qa_visit_list_export": _qa_visits,
+    "contracts:check_list_export": _annual_checks,
+}
 
 
 @pytest.mark.django_db
