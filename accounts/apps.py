@@ -23,4 +23,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Organisations and people"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import mark_session_fresh
+
         post_migrate.connect(_refresh_support_group, dispatch_uid="accounts.refresh_support_group")
+        user_logged_in.connect(mark_session_fresh, dispatch_uid="accounts.mark_session_fresh")

@@ -19,6 +19,13 @@ def _now() -> float:
     return time.time()
 
 
+def mark_session_fresh(sender, request, user, **kwargs) -> None:
+    """At sign-in (a receiver of user_logged_in): the new session is written anyway, so the idle timer
+    starts there and the first page after it writes nothing."""
+    if request is not None and hasattr(request, "session"):
+        request.session[REFRESHED_SESSION_KEY] = _now()
+
+
 class IdleTimeoutMiddleware:
     """Right after SessionMiddleware: each request from a signed-in person pushes the session's expiry
     back to SESSION_COOKIE_AGE (30 minutes) from now, but writes the session at most once every
