@@ -8,6 +8,8 @@ from django.contrib.auth.forms import (
 
 from core.forms import GovFormMixin
 
+from .two_factor import BACKUP_CODE_LENGTH
+
 
 class SignInForm(GovFormMixin, AuthenticationForm):
     submit_label = "Sign in"
@@ -71,4 +73,32 @@ class TwoFactorCodeForm(GovFormMixin, forms.Form):
         code = "".join(self.cleaned_data["code"].split()).replace("-", "")
         if not (len(code) == 6 and code.isascii() and code.isdigit()):
             raise forms.ValidationError("Enter the 6-digit code from your authenticator app")
+        return code
+
+
+class BackupCodeForm(GovFormMixin, forms.Form):
+    """One of the person's backup codes (spaces, dashes and capitals people type are ignored)."""
+
+    code = forms.CharField(
+        label="Backup code",
+        help_text="One of the 10-character codes you saved when you set up two-factor sign-in, "
+        "for example abcde 23456",
+        max_length=40,
+        error_messages={"required": "Enter a backup code"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "class": "govuk-input--width-10",
+            }
+        ),
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "").lower()
+        if not (len(code) == BACKUP_CODE_LENGTH and code.isascii() and code.isalnum()):
+            raise forms.ValidationError(
+                "Enter the backup code as it was shown to you: 10 letters and numbers"
+            )
         return code

@@ -1,7 +1,8 @@
 """Subject access: everything the service holds about one named person, as one JSON document.
 
 Used by the staff admin's export page and by `manage.py export_subject_data EMAIL`. The export covers the
-person's profile and its history, organisation, roles, sign-in history, audit events they did and that
+person's profile and its history, organisation, roles, sign-in history, two-factor sign-in (how many
+authenticator apps and backup codes, never a key or code), audit events they did and that
 were about them, notifications sent to them, documents they uploaded (details, not the files), what they
 wrote in consultations, and every other record that names them (found by walking the foreign keys to the
 user model, so a new app's records are included without changing this module).
@@ -96,6 +97,17 @@ def _documents(person, now) -> list[dict]:
     return rows
 
 
+def _two_factor(person) -> dict[str, Any]:
+    """Whether the person uses two-factor sign-in: how many apps and backup codes, never a key or code."""
+    from .two_factor import backup_codes_left
+
+    totp = apps.get_model("otp_totp", "TOTPDevice")
+    return {
+        "authenticator_apps": totp.objects.filter(user=person, confirmed=True).count(),
+        "backup_codes_left": backup_codes_left(person),
+    }
+
+
 def _records_naming(person) -> tuple[list[dict], list[dict]]:
     """Every row of every other model with a foreign key to this person; and their written words."""
     User = get_user_model()
@@ -163,6 +175,7 @@ def subject_data(person) -> dict[str, Any]:
         ],
         "profile_history": [{name: _value(value) for name, value in row.items()} for row in history],
         **_sign_ins(person.email),
+        "two_factor_sign_in": _two_factor(person),
         "audit_events_by_them": _audit(AuditEvent.objects.filter(actor_id=person.pk)),
         "audit_events_about_them": _audit(
             AuditEvent.objects.filter(target_type=person._meta.label_lower, target_id=str(person.pk))

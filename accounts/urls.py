@@ -19,7 +19,11 @@ urlpatterns = [
     ),
     path("two-factor/", views.TwoFactorStatusView.as_view(), name="two_factor"),
     path("two-factor/code/", views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path("two-factor/backup-code/", views.TwoFactorBackupCodeView.as_view(), name="two_factor_backup"),
     path("two-factor/set-up/", views.TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path(
+        "two-factor/backup-codes/", views.TwoFactorBackupCodesView.as_view(), name="two_factor_backup_codes"
+    ),
     path("people/<int:pk>/two-factor/reset/", views.TwoFactorResetView.as_view(), name="two_factor_reset"),
     path("subject-access/", sar.subject_access_find, name="subject_access"),
     path("subject-access/<int:pk>/", sar.subject_access_export, name="subject_access_export"),

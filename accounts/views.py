@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from core.permissions import SIGNED_IN, RequiresPermission, requires
 
 from . import two_factor
 from .forms import (
+    BackupCodeForm,
     ChangePasswordForm,
     ResetPasswordForm,
     ResetPasswordRequestForm,
@@ -171,7 +173,79 @@ class TwoFactorVerifyView(RequiresPermission, View):
 
     def render(self, form):
         _keep_next(self.request, form)
-        return render(self.request, self.template_name, {"form": form})
+        context = {"form": form, "backup_url": _with_next(self.request, "accounts:two_factor_backup")}
+        return render(self.request, self.template_name, context)
+
+
+def _with_next(request, name: str) -> str:
+    """Another two-factor page, carrying on to the page the person was going to."""
+    return f"{reverse(name)}?{urlencode({'next': _safe_next(request)})}"
+
+
+def _backup_codes_page(request, codes, *, continue_url: str, first: bool):
+    """The new backup codes, shown this once: never cached, never kept in the session."""
+    context = {
+        "codes": [two_factor.backup_code_display(code) for code in codes],
+        "continue_url": continue_url,
+        "first": first,
+    }
+    response = render(request, "accounts/two_factor_backup_codes_new.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
+def _backup_codes_left_message(left: int) -> str:
+    codes = "backup code" if left == 1 else "backup codes"
+    if left == 0:
+        return (
+            "You signed in with your last backup code. Make new backup codes now from the "
+            "Two-factor sign-in page (the link is at the bottom of every page)."
+        )
+    if left <= two_factor.BACKUP_CODES_LOW:
+        return (
+            f"You signed in with a backup code. You have {left} {codes} left. Make new backup codes "
+            "from the Two-factor sign-in page (the link is at the bottom of every page)."
+        )
+    return f"You signed in with a backup code. You have {left} {codes} left."
+
+
+class TwoFactorBackupCodeView(RequiresPermission, View):
+    """The code step with a backup code instead: for a person who cannot use their authenticator app."""
+
+    required_permission = SIGNED_IN
+    two_factor_exempt = True
+    template_name = "accounts/two_factor_backup.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("accounts:login")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        if not two_factor.two_factor_pending(request):
+            return redirect(_safe_next(request))
+        if two_factor.two_factor_device(request.user) is None:
+            return redirect("accounts:two_factor_setup")
+        return self.render(BackupCodeForm())
+
+    def post(self, request):
+        if not two_factor.two_factor_pending(request):
+            return redirect(_safe_next(request))
+        form = BackupCodeForm(request.POST)
+        if form.is_valid():
+            result = two_factor.two_factor_verify_backup(request=request, code=form.cleaned_data["code"])
+            if result.locked_out:
+                return render(request, "accounts/locked_out.html", status=429)
+            if result.accepted:
+                messages.warning(request, _backup_codes_left_message(result.backup_codes_left))
+                return redirect(_safe_next(request))
+            form.add_error("code", result.error)
+        return self.render(form)
+
+    def render(self, form):
+        _keep_next(self.request, form)
+        context = {"form": form, "app_url": _with_next(self.request, "accounts:two_factor_verify")}
+        return render(self.request, self.template_name, context)
 
 
 class TwoFactorSetupView(RequiresPermission, View):
@@ -203,7 +277,9 @@ class TwoFactorSetupView(RequiresPermission, View):
                 return render(request, "accounts/locked_out.html", status=429)
             if result.accepted:
                 messages.success(request, "Two-factor sign-in is set up. Keep your authenticator app safe.")
-                return redirect(_safe_next(request))
+                return _backup_codes_page(
+                    request, result.backup_codes, continue_url=_safe_next(request), first=True
+                )
             form.add_error("code", result.error)
         return self.render(form)
 
@@ -225,11 +301,39 @@ class TwoFactorStatusView(RequiresPermission, View):
     required_permission = SIGNED_IN
 
     def get(self, request):
+        device = two_factor.two_factor_device(request.user)
+        left = two_factor.backup_codes_left(request.user) if device else 0
         context = {
-            "device": two_factor.two_factor_device(request.user),
+            "device": device,
             "required": two_factor.two_factor_required(request.user),
+            "backup_codes_left": left,
+            "backup_codes_low": left <= two_factor.BACKUP_CODES_LOW,
         }
         return render(request, "accounts/two_factor.html", context)
+
+
+class TwoFactorBackupCodesView(RequiresPermission, View):
+    """Make a new set of backup codes, replacing the old: your own only, once your sign-in is verified."""
+
+    required_permission = SIGNED_IN
+    template_name = "accounts/two_factor_backup_codes.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            two_factor.two_factor_device(request.user) is not None and request.user.is_verified()
+        ):
+            # Nobody without an app (a forum member or provider who has not set one up) has codes.
+            messages.info(request, "Set up two-factor sign-in first: you get backup codes when you do.")
+            return redirect("accounts:two_factor")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        context = {"backup_codes_left": two_factor.backup_codes_left(request.user)}
+        return render(request, self.template_name, context)
+
+    def post(self, request):
+        codes = two_factor.backup_codes_make(user=request.user)
+        return _backup_codes_page(request, codes, continue_url=reverse("accounts:two_factor"), first=False)
 
 
 class TwoFactorResetView(RequiresPermission, View):

@@ -53,6 +53,10 @@ def personal_data(northshire, commissioner_northshire):
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         TOTPDevice.objects.create(user=leaver, name="Joan's phone")
+    if apps.is_installed("django_otp.plugins.otp_static"):  # and her backup codes
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        StaticDevice.objects.create(user=leaver, name="Backup codes").token_set.create(token="abcde23456")
     _age_user(leaver, LONG_AGO)
     recent_leaver = user_create(
         email="recent@northshire.test",
@@ -117,6 +121,11 @@ def test_retention_deletes_and_anonymises_what_is_past_its_period_once(personal_
         from django_otp import devices_for_user
 
         assert not list(devices_for_user(leaver, confirmed=None))
+    if apps.is_installed("django_otp.plugins.otp_static"):
+        from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+        assert not StaticDevice.objects.filter(user=leaver).exists()
+        assert not StaticToken.objects.filter(token="abcde23456").exists()
     # Kept: a recent leaver, an active person however long unseen, recent notifications and sign-ins.
     recent.refresh_from_db()
     active.refresh_from_db()

@@ -131,3 +131,22 @@ def test_the_command_exports_the_same_and_refuses_an_unknown_email(held, tmp_pat
 
     with pytest.raises(CommandError, match="Nobody with the email address"):
         call_command("export_subject_data", "nobody@nowhere.test")
+
+
+def test_the_export_says_whether_the_person_has_backup_codes_but_never_gives_one(
+    staff_admin, finance_northshire
+):
+    from accounts.two_factor import backup_code_display, backup_codes_make
+    from conftest import test_authenticator
+
+    test_authenticator(finance_northshire)
+    codes = backup_codes_make(user=finance_northshire)
+    client = Client()
+    client.force_login(staff_admin)
+
+    response = client.post(reverse("accounts:subject_access_export", args=[finance_northshire.pk]))
+
+    data = json.loads(response.content)
+    assert data["two_factor_sign_in"] == {"authenticator_apps": 1, "backup_codes_left": 10}
+    text = response.content.decode()
+    assert not any(code in text or backup_code_display(code) in text for code in codes)

@@ -212,7 +212,8 @@ def test_setting_up_shows_a_qr_code_and_the_key_then_confirms_with_a_code(client
     assert "The code is not correct or has expired" in wrong.text
     unthrottle(device)
     done = enter_code(client, next_unused_code(device), url=SET_UP)
-    assert done.status_code == 302
+    assert done.status_code == 200, "the new backup codes are shown before carrying on"
+    assert "Save your backup codes" in done.text
     assert TOTPDevice.objects.get(user=commissioner_northshire).confirmed
     assert client.get("/").status_code == 200
     assert AuditEvent.objects.filter(
@@ -234,6 +235,7 @@ def test_a_person_with_an_app_cannot_set_up_another_to_skip_the_code(client, com
 PASSING = {
     "accounts:two_factor_verify",
     "accounts:two_factor_setup",
+    "accounts:two_factor_backup",
     "accounts:logout",
     "accounts:keep_alive",
 }
@@ -314,7 +316,7 @@ def test_a_staff_admin_resets_a_persons_app_and_they_set_up_a_new_one(
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
     event = AuditEvent.objects.get(action=AuditAction.DELETE, actor_id=staff_admin.pk)
     assert event.target_id == str(finance_northshire.pk)
-    assert event.detail == {"two_factor": "reset", "devices_removed": 1}
+    assert event.detail == {"two_factor": "reset", "devices_removed": 1, "backup_codes_removed": 0}
     # The session the removed app verified is no longer verified: set up a new app.
     assert finance.get("/")["Location"].startswith(SET_UP)
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     # Two-factor sign-in (TOTP authenticator apps) and the Content Security Policy.
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     # Plumbing shared by every stage; imports no domain app.
     "core",
