@@ -12,7 +12,8 @@ Requests are named by page (ids replaced by [id]) so results are per page, not p
 Signing in comes first and apart: every person signs in, then waits until all BENCH_USERS have; then the
 statistics are reset and the steady load runs for BENCH_DURATION seconds, after which locust stops. (50
 password checks at once, each slow on purpose, would otherwise stand for the steady load's first
-seconds.) The sign-in figures are written to BENCH_SIGNIN_REPORT before the reset.
+seconds.) Each person then thinks before their first page, as between pages. The sign-in figures are
+written to BENCH_SIGNIN_REPORT before the reset.
 """
 
 from __future__ import annotations
@@ -77,6 +78,9 @@ class Person(HttpUser):
             _start_steady_load(self.environment)
         if USERS:
             EVERYONE_SIGNED_IN.wait()
+            # Then a first think time, as after any page: without it all the people would ask for their
+            # first page in the same instant, a queue no real morning makes, measured as the load's own.
+            gevent.sleep(self.wait_time())
 
     def post_form(self, path: str, data: dict, name: str, html: str):
         """POST a form as the browser would and follow its redirect as a separately timed page."""

@@ -90,3 +90,20 @@ def test_the_page_benchmarks_sign_council_staff_in_past_the_code_step(monkeypatc
     client = Client()
     sign_in(client, commissioner_northshire)
     assert client.get("/").status_code == 200
+
+
+def test_the_load_benchmark_reads_each_pages_time_from_gunicorns_access_log(tmp_path):
+    from bench_load import server_line, server_times
+
+    log = tmp_path / "access.log"
+    log.write_text(
+        '[03/Dec/2026:19:12:14 +0000] "GET /contracts/ HTTP/1.1" 200 40000\n'  # before the window
+        '[03/Dec/2026:19:12:40 +0000] "GET /contracts/ HTTP/1.1" 200 52000\n'
+        '[03/Dec/2026:19:12:41 +0000] "POST /accounts/login/ HTTP/1.1" 302 900000\n'  # signing in: left out
+        '[03/Dec/2026:19:12:42 +0000] "GET /needs/?year=2024 HTTP/1.1" 200 151000\n'
+        "not a log line\n"
+    )
+    start = 1796325150.0  # 19:12:30 UTC
+    times = server_times(log, start, start + 60)
+    assert times == [52.0, 151.0]
+    assert "the same 2 page requests took p50 151 ms, p95 151 ms and p99 151 ms" in server_line(times)[0]
