@@ -139,42 +139,67 @@ def _keep_next(request, form) -> None:
     form.helper.form_action = f"?{urlencode({'next': _safe_next(request)})}"
 
 
-class TwoFactorVerifyView(RequiresPermission, View):
-    """After the password: "Enter the code" from the person's authenticator app."""
+class _CodeStepView(RequiresPermission, View):
+    """The code step after the password: a code is checked, then the person goes where they were going.
+    Subclasses name the form, how its code is checked and the page offering the other kind of code."""
 
     required_permission = SIGNED_IN
     two_factor_exempt = True
-    template_name = "accounts/two_factor_verify.html"
+    template_name = ""
+    form_class = None
+    form_kwargs: dict = {}
+    # The context name and URL name of the link to the other kind of code.
+    other_page: tuple[str, str] = ("", "")
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect("accounts:login")
         return super().dispatch(request, *args, **kwargs)
 
+    def verify(self, request, code: str):
+        raise NotImplementedError
+
+    def accepted(self, request, result) -> None:
+        """What else happens once the code is accepted (before going on)."""
+
     def get(self, request):
         if not two_factor.two_factor_pending(request):
             return redirect(_safe_next(request))
         if two_factor.two_factor_device(request.user) is None:
             return redirect("accounts:two_factor_setup")
-        return self.render(TwoFactorCodeForm())
+        return self.render(self.form_class())
 
     def post(self, request):
         if not two_factor.two_factor_pending(request):
             return redirect(_safe_next(request))
-        form = TwoFactorCodeForm(request.POST, submit_label="Continue")
+        form = self.form_class(request.POST, **self.form_kwargs)
         if form.is_valid():
-            result = two_factor.two_factor_verify(request=request, code=form.cleaned_data["code"])
+            result = self.verify(request, form.cleaned_data["code"])
             if result.locked_out:
                 return render(request, "accounts/locked_out.html", status=429)
             if result.accepted:
+                self.accepted(request, result)
                 return redirect(_safe_next(request))
             form.add_error("code", result.error)
         return self.render(form)
 
     def render(self, form):
         _keep_next(self.request, form)
-        context = {"form": form, "backup_url": _with_next(self.request, "accounts:two_factor_backup")}
+        name, url_name = self.other_page
+        context = {"form": form, name: _with_next(self.request, url_name)}
         return render(self.request, self.template_name, context)
+
+
+class TwoFactorVerifyView(_CodeStepView):
+    """After the password: "Enter the code" from the person's authenticator app."""
+
+    template_name = "accounts/two_factor_verify.html"
+    form_class = TwoFactorCodeForm
+    form_kwargs = {"submit_label": "Continue"}
+    other_page = ("backup_url", "accounts:two_factor_backup")
+
+    def verify(self, request, code: str):
+        return two_factor.two_factor_verify(request=request, code=code)
 
 
 def _with_next(request, name: str) -> str:
@@ -209,43 +234,18 @@ def _backup_codes_left_message(left: int) -> str:
     return f"You signed in with a backup code. You have {left} {codes} left."
 
 
-class TwoFactorBackupCodeView(RequiresPermission, View):
+class TwoFactorBackupCodeView(_CodeStepView):
     """The code step with a backup code instead: for a person who cannot use their authenticator app."""
 
-    required_permission = SIGNED_IN
-    two_factor_exempt = True
     template_name = "accounts/two_factor_backup.html"
+    form_class = BackupCodeForm
+    other_page = ("app_url", "accounts:two_factor_verify")
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect("accounts:login")
-        return super().dispatch(request, *args, **kwargs)
+    def verify(self, request, code: str):
+        return two_factor.two_factor_verify_backup(request=request, code=code)
 
-    def get(self, request):
-        if not two_factor.two_factor_pending(request):
-            return redirect(_safe_next(request))
-        if two_factor.two_factor_device(request.user) is None:
-            return redirect("accounts:two_factor_setup")
-        return self.render(BackupCodeForm())
-
-    def post(self, request):
-        if not two_factor.two_factor_pending(request):
-            return redirect(_safe_next(request))
-        form = BackupCodeForm(request.POST)
-        if form.is_valid():
-            result = two_factor.two_factor_verify_backup(request=request, code=form.cleaned_data["code"])
-            if result.locked_out:
-                return render(request, "accounts/locked_out.html", status=429)
-            if result.accepted:
-                messages.warning(request, _backup_codes_left_message(result.backup_codes_left))
-                return redirect(_safe_next(request))
-            form.add_error("code", result.error)
-        return self.render(form)
-
-    def render(self, form):
-        _keep_next(self.request, form)
-        context = {"form": form, "app_url": _with_next(self.request, "accounts:two_factor_verify")}
-        return render(self.request, self.template_name, context)
+    def accepted(self, request, result) -> None:
+        messages.warning(request, _backup_codes_left_message(result.backup_codes_left))
 
 
 class TwoFactorSetupView(RequiresPermission, View):
