@@ -100,6 +100,9 @@ def test_the_right_code_signs_in_and_returns_to_the_page_asked_for(client, finan
     form = client.get(page["Location"])
     assert "Enter the code from your authenticator app" in form.text
     assert 'autocomplete="one-time-code"' in form.text
+    # No service navigation before the code: each link would only come back here.
+    assert "govuk-service-navigation__list" not in form.text and 'href="/needs/"' not in form.text
+    assert 'data-session-timeout="1800"' in form.text  # the idle warning still works
     response = client.post(page["Location"], {"code": next_unused_code(device)})
     assert response.status_code == 302
     assert response["Location"] == "/needs/"
