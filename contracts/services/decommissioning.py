@@ -403,6 +403,31 @@ def exit_row_add(*, decommissioning: Decommissioning, actor: User, case_referenc
     return row
 
 
+ROW_FROM_AGREEMENT = (
+    "This child is placed with the provider under a placement agreement, so their row stays in the exit "
+    "plan until it is resolved."
+)
+ROW_WITH_COMMUNICATIONS = (
+    "What was told to this child's family is recorded against the row, so it cannot be removed."
+)
+
+
+def exit_row_remove(*, row: ExitPlanRow, actor: User) -> None:
+    """Remove a row added by hand by mistake (a wrong case reference): never a row built from a placement
+    agreement, nor one with communications recorded against it (they would go with it)."""
+    decommissioning = row.decommissioning
+    _require_open_plan(decommissioning, actor)
+    if row.placement_agreement_id is not None:
+        raise InvalidTransition(ROW_FROM_AGREEMENT)
+    with transaction.atomic():
+        _lock_open_plan(decommissioning)
+        if row.communications.exists():
+            raise InvalidTransition(ROW_WITH_COMMUNICATIONS)
+        # As when it was added: the audit log keeps the row, not the case reference.
+        audit_record(action=AuditAction.DELETE, actor=actor, target=row, detail={"manual": True})
+        row.delete()
+
+
 def exit_row_update(
     *,
     row: ExitPlanRow,

@@ -17,6 +17,11 @@ urlpatterns = [
         name="decommissioning_row_edit",
     ),
     path(
+        "decommissioning/<int:pk>/exit-plan/<int:row_pk>/remove/",
+        views.exit_row_remove,
+        name="decommissioning_row_remove",
+    ),
+    path(
         "decommissioning/<int:pk>/communications/add/",
         views.communication_add,
         name="decommissioning_communication_add",

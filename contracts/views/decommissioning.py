@@ -256,6 +256,30 @@ def exit_row_edit(request, pk, row_pk):
 
 @require_http_methods(["GET", "POST"])
 @requires(MANAGE)
+def exit_row_remove(request, pk, row_pk):
+    """Confirm, then remove a row added by hand by mistake."""
+    decommissioning = selectors.get_managed_decommissioning_or_404(request.user, pk)
+    row = get_object_or_404(decommissioning.exit_rows.all(), pk=row_pk)
+    form = ConfirmForm(posted_data(request), submit_label="Remove from the exit plan")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exit_row_remove(row=row, actor=request.user)
+        except InvalidTransition as error:
+            form.add_error(None, error.message)
+        else:
+            return _done(
+                request, decommissioning, f"{row.case_reference} has been removed from the exit plan."
+            )
+    return render_form(
+        request,
+        "contracts/decommissioning/row_remove.html",
+        form,
+        {"decommissioning": decommissioning, "row": row},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(MANAGE)
 def communication_add(request, pk):
     decommissioning = selectors.get_managed_decommissioning_or_404(request.user, pk)
     rows = decommissioning.exit_rows.all()

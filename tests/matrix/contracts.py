@@ -451,6 +451,13 @@ ENTRIES = [
         post=only(_each(COMMISSIONERS, 302)),
     ),
     Entry(
+        "contracts:decommissioning_row_remove",
+        make=_exit_row,
+        get=only(_each(COMMISSIONERS, 200)),
+        post=only(_each(COMMISSIONERS, 302)),
+        note="The row was added by hand, so the confirmation's POST removes it.",
+    ),
+    Entry(
         "contracts:decommissioning_communication_add",
         make=_pk("decommissioning"),
         get=only(_each(COMMISSIONERS, 200)),

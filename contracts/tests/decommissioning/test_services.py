@@ -542,3 +542,55 @@ def test_evidence_lists_decided_decommissionings_of_the_authority_only(
 def test_exit_rows_are_unique_per_child(ns_served):
     ExitPlanRow.objects.create(decommissioning=ns_served, case_reference="NS-9")
     assert ns_served.exit_rows.count() == 1
+
+
+def test_a_row_added_by_mistake_is_removed_and_audited(ns_served, commissioner_northshire):
+    row = services.exit_row_add(
+        decommissioning=ns_served, actor=commissioner_northshire, case_reference="NS-9999"
+    )
+    pk = row.pk
+    services.exit_row_remove(row=row, actor=commissioner_northshire)
+    assert not ns_served.exit_rows.filter(case_reference="NS-9999").exists()
+    event = AuditEvent.objects.get(action="delete", target_id=str(pk))
+    assert event.detail == {"manual": True} and "NS-9999" not in str(event.detail)
+
+
+def test_rows_from_placement_agreements_or_with_communications_stay(
+    ns_approved, commissioner_northshire, provider_oakfield, make_ipa
+):
+    make_ipa(commissioner_northshire, provider_oakfield, "NS-2026-0001")
+    served = helpers.serve(ns_approved, commissioner_northshire)
+    placed = served.exit_rows.get(case_reference="NS-2026-0001")
+    with pytest.raises(InvalidTransition, match="placement agreement"):
+        services.exit_row_remove(row=placed, actor=commissioner_northshire)
+    told = services.exit_row_add(
+        decommissioning=served, actor=commissioner_northshire, case_reference="NS-0412"
+    )
+    services.communication_record(
+        decommissioning=served,
+        actor=commissioner_northshire,
+        sent_on=timezone.localdate(),
+        method="letter",
+        summary="A letter to the family.",
+        exit_row=told,
+    )
+    with pytest.raises(InvalidTransition, match="family"):
+        services.exit_row_remove(row=told, actor=commissioner_northshire)
+    assert served.exit_rows.count() == 2
+
+
+def test_rows_are_removed_only_from_an_open_plan_by_the_councils_commissioners(
+    ns_served, commissioner_northshire, commissioner_southvale, provider_oakfield
+):
+    row = services.exit_row_add(
+        decommissioning=ns_served, actor=commissioner_northshire, case_reference="NS-0457"
+    )
+    for outsider in (commissioner_southvale, provider_oakfield):
+        with pytest.raises(PermissionDenied):
+            services.exit_row_remove(row=row, actor=outsider)
+    services.decommissioning_cancel(
+        decommissioning=ns_served, actor=commissioner_northshire, reason="Improved."
+    )
+    with pytest.raises(InvalidTransition):
+        services.exit_row_remove(row=row, actor=commissioner_northshire)
+    assert ns_served.exit_rows.filter(pk=row.pk).exists()

@@ -317,3 +317,38 @@ def test_the_provider_is_told_a_withdrawn_notice(
     page = client.get(reverse("contracts:decommissioning_detail", args=[ns_served.pk])).content.decode()
     assert "The council has withdrawn its notice. The contract continues." in page
     assert "Improved" not in page
+
+
+def test_a_row_added_by_mistake_is_removed_after_a_confirmation(client, ns_served, commissioner_northshire):
+    row = services.exit_row_add(
+        decommissioning=ns_served, actor=commissioner_northshire, case_reference="NS-9999"
+    )
+    client.force_login(commissioner_northshire)
+    edit = client.get(reverse("contracts:decommissioning_row_edit", args=[ns_served.pk, row.pk])).text
+    url = reverse("contracts:decommissioning_row_remove", args=[ns_served.pk, row.pk])
+    assert url in edit
+    confirm = client.get(url)
+    assert confirm.status_code == 200 and "Remove NS-9999 from the exit plan" in confirm.text
+    pk = row.pk
+    response = client.post(url, follow=True)
+    assert "NS-9999 has been removed from the exit plan." in response.text
+    assert not ns_served.exit_rows.filter(pk=pk).exists()
+
+
+def test_a_row_with_communications_is_refused_with_the_reason(client, ns_served, commissioner_northshire):
+    row = services.exit_row_add(
+        decommissioning=ns_served, actor=commissioner_northshire, case_reference="NS-0412"
+    )
+    services.communication_record(
+        decommissioning=ns_served,
+        actor=commissioner_northshire,
+        sent_on=timezone.localdate(),
+        method="letter",
+        summary="A letter to the family.",
+        exit_row=row,
+    )
+    client.force_login(commissioner_northshire)
+    response = client.post(reverse("contracts:decommissioning_row_remove", args=[ns_served.pk, row.pk]))
+    assert response.status_code == 400
+    assert "cannot be removed" in response.text
+    assert ns_served.exit_rows.filter(pk=row.pk).exists()
